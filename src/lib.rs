@@ -8,5 +8,6 @@
 pub mod clock;
 pub mod error;
 pub mod rng;
+pub mod world;
 
 pub use error::{AwsError, AwsResult, ErrorCode};
