@@ -288,3 +288,51 @@ mod tests {
         assert_eq!(clock.now(), Timestamp(10));
     }
 }
+
+/// Serde helpers: a [`Timestamp`] as epoch seconds (a JSON number), the way
+/// the AWS JSON protocols send dates.
+pub mod epoch_seconds {
+    use super::Timestamp;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    /// Writes epoch seconds.
+    pub fn serialize<S: Serializer>(t: &Timestamp, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_f64(t.epoch_seconds())
+    }
+
+    /// Reads epoch seconds (or an ISO-8601 string, which the SDKs also accept).
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Timestamp, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Number(f64),
+            Text(String),
+        }
+        let parsed = match Raw::deserialize(d)? {
+            Raw::Number(secs) => Timestamp::from_epoch_seconds(secs),
+            Raw::Text(text) => Timestamp::parse_iso8601(&text),
+        };
+        parsed.ok_or_else(|| serde::de::Error::custom("invalid timestamp"))
+    }
+
+    /// The same for optional fields.
+    pub mod option {
+        use super::Timestamp;
+        use serde::{Deserialize, Deserializer, Serializer};
+
+        /// Writes epoch seconds or null.
+        pub fn serialize<S: Serializer>(t: &Option<Timestamp>, s: S) -> Result<S::Ok, S::Error> {
+            match t {
+                Some(t) => s.serialize_f64(t.epoch_seconds()),
+                None => s.serialize_none(),
+            }
+        }
+
+        /// Reads epoch seconds, ISO-8601 or null.
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Timestamp>, D::Error> {
+            #[derive(Deserialize)]
+            struct Wrap(#[serde(with = "super")] Timestamp);
+            Option::<Wrap>::deserialize(d).map(|o| o.map(|w| w.0))
+        }
+    }
+}

@@ -1,0 +1,291 @@
+//! The CloudTrail-like audit trail.
+//!
+//! Every call — successful or not — appends one [`AuditEvent`] shaped like a
+//! CloudTrail record. Events carry request parameters (encryption contexts
+//! included) but never plaintext, secret values or key material: operations
+//! build their `requestParameters` / `responseElements` from non-secret fields only.
+
+use crate::clock::Timestamp;
+use crate::world::CallContext;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::VecDeque;
+
+/// One CloudTrail-shaped record.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditEvent {
+    /// `eventVersion`, as CloudTrail writes it.
+    pub event_version: String,
+    /// Unique per simulator: derived from the sequence number, so recording
+    /// an event never consumes randomness.
+    pub event_id: String,
+    /// When it happened, in simulated time.
+    pub event_time: Timestamp,
+    /// `kms.amazonaws.com`, `secretsmanager.amazonaws.com`, `ssm.amazonaws.com`, …
+    pub event_source: String,
+    /// The operation (`Encrypt`) or service event (`RotateKey`, `DeleteKey`).
+    pub event_name: String,
+    /// The region of the call.
+    pub aws_region: String,
+    /// Who called.
+    pub user_identity: UserIdentity,
+    /// `sourceIPAddress`; `AWS Internal` for service events.
+    #[serde(rename = "sourceIPAddress")]
+    pub source_ip_address: String,
+    /// `userAgent`.
+    pub user_agent: String,
+    /// Parameters of the request, without secrets.
+    pub request_parameters: Value,
+    /// Non-secret response fields (null when the call failed).
+    pub response_elements: Value,
+    /// The resources the call touched.
+    pub resources: Vec<AuditResource>,
+    /// The AWS exception name when the call failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_code: Option<String>,
+    /// The exception message when the call failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_message: Option<String>,
+    /// `AwsApiCall` for calls, `AwsServiceEvent` for what the service did on its own.
+    pub event_type: String,
+    /// Whether the operation only reads.
+    pub read_only: bool,
+    /// The account whose trail records it (the resource owner's for cross-account calls).
+    pub recipient_account_id: String,
+    /// `Management` (kmsim records no data events).
+    pub event_category: String,
+}
+
+/// CloudTrail's `userIdentity` block.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserIdentity {
+    /// `Root`, `IAMUser`, `AssumedRole`, `AWSService`, …
+    #[serde(rename = "type")]
+    pub identity_type: String,
+    /// The principal's ARN (absent for service events).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arn: Option<String>,
+    /// The principal's account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_id: Option<String>,
+    /// The access key used, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_key_id: Option<String>,
+    /// The service acting, for `AWSService` identities or calls made via a service.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoked_by: Option<String>,
+}
+
+impl UserIdentity {
+    /// The identity of a caller.
+    pub fn of(ctx: &CallContext) -> Self {
+        let arn = &ctx.caller.arn;
+        let identity_type = if ctx.caller.is_root() {
+            "Root"
+        } else if arn.contains(":assumed-role/") {
+            "AssumedRole"
+        } else if arn.contains(":federated-user/") {
+            "FederatedUser"
+        } else {
+            "IAMUser"
+        };
+        UserIdentity {
+            identity_type: identity_type.to_string(),
+            arn: Some(arn.clone()),
+            account_id: Some(ctx.caller.account.clone()),
+            access_key_id: ctx.caller.access_key_id.clone(),
+            invoked_by: ctx.via_service.as_ref().map(|v| v.split('.').next().unwrap_or(v).to_string() + ".amazonaws.com"),
+        }
+    }
+
+    /// The identity of a service acting on its own (rotation, deletion).
+    pub fn service(service_host: &str) -> Self {
+        UserIdentity {
+            identity_type: "AWSService".to_string(),
+            arn: None,
+            account_id: None,
+            access_key_id: None,
+            invoked_by: Some(service_host.to_string()),
+        }
+    }
+}
+
+/// One entry of `resources`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditResource {
+    /// The resource ARN.
+    #[serde(rename = "ARN")]
+    pub arn: String,
+    /// The owning account.
+    #[serde(rename = "accountId")]
+    pub account_id: String,
+    /// `AWS::KMS::Key`, `AWS::SecretsManager::Secret`, `AWS::SSM::Parameter`.
+    #[serde(rename = "type")]
+    pub resource_type: String,
+}
+
+/// What to look for in the trail (like CloudTrail's LookupEvents).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct AuditQuery {
+    /// Events at or after this time.
+    pub start_time: Option<Timestamp>,
+    /// Events at or before this time.
+    pub end_time: Option<Timestamp>,
+    /// Only this operation.
+    pub event_name: Option<String>,
+    /// Only this service (`kms.amazonaws.com`).
+    pub event_source: Option<String>,
+    /// Only events touching this resource (ARN, or a key id that ends an ARN).
+    pub resource: Option<String>,
+    /// Only calls by this principal ARN.
+    pub principal: Option<String>,
+    /// Only failed (true) or successful (false) calls.
+    pub failed: Option<bool>,
+    /// At most this many, newest last.
+    pub max_results: Option<usize>,
+}
+
+/// The default number of events kept; the oldest go first past it.
+pub const DEFAULT_AUDIT_CAPACITY: usize = 10_000;
+
+/// The trail: a bounded, append-only log.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditLog {
+    capacity: usize,
+    next_sequence: u64,
+    events: VecDeque<AuditEvent>,
+}
+
+impl Default for AuditLog {
+    fn default() -> Self {
+        AuditLog::with_capacity(DEFAULT_AUDIT_CAPACITY)
+    }
+}
+
+impl AuditLog {
+    /// A log keeping at most `capacity` events (at least 1).
+    pub fn with_capacity(capacity: usize) -> Self {
+        AuditLog { capacity: capacity.max(1), next_sequence: 1, events: VecDeque::new() }
+    }
+
+    /// The next event id, in UUID form.
+    pub fn next_event_id(&mut self) -> String {
+        let seq = self.next_sequence;
+        self.next_sequence = self.next_sequence.saturating_add(1);
+        format!("00000000-0000-4000-8000-{seq:012x}")
+    }
+
+    /// Appends an event, dropping the oldest past capacity.
+    pub fn push(&mut self, mut event: AuditEvent) {
+        if event.event_id.is_empty() {
+            event.event_id = self.next_event_id();
+        }
+        if self.events.len() >= self.capacity {
+            self.events.pop_front();
+        }
+        self.events.push_back(event);
+    }
+
+    /// All events kept, oldest first.
+    pub fn events(&self) -> impl Iterator<Item = &AuditEvent> {
+        self.events.iter()
+    }
+
+    /// How many events are kept.
+    pub fn len(&self) -> usize {
+        self.events.len()
+    }
+
+    /// Whether nothing is kept.
+    pub fn is_empty(&self) -> bool {
+        self.events.is_empty()
+    }
+
+    /// Forgets every event (the sequence keeps counting).
+    pub fn clear(&mut self) {
+        self.events.clear();
+    }
+
+    /// The events matching `query`, oldest first (the newest `max_results`).
+    pub fn query(&self, query: &AuditQuery) -> Vec<AuditEvent> {
+        let matches = |e: &&AuditEvent| {
+            query.start_time.is_none_or(|t| e.event_time >= t)
+                && query.end_time.is_none_or(|t| e.event_time <= t)
+                && query.event_name.as_ref().is_none_or(|n| &e.event_name == n)
+                && query.event_source.as_ref().is_none_or(|s| &e.event_source == s)
+                && query.principal.as_ref().is_none_or(|p| e.user_identity.arn.as_ref() == Some(p))
+                && query.failed.is_none_or(|f| e.error_code.is_some() == f)
+                && query.resource.as_ref().is_none_or(|r| {
+                    e.resources.iter().any(|res| &res.arn == r || res.arn.ends_with(&format!("/{r}")))
+                })
+        };
+        let found: Vec<AuditEvent> = self.events.iter().filter(matches).cloned().collect();
+        match query.max_results {
+            Some(max) if found.len() > max => found.into_iter().rev().take(max).rev().collect(),
+            _ => found,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(name: &str, at: i64, resource: &str, error: Option<&str>) -> AuditEvent {
+        AuditEvent {
+            event_version: "1.08".into(),
+            event_id: String::new(),
+            event_time: Timestamp(at),
+            event_source: "kms.amazonaws.com".into(),
+            event_name: name.into(),
+            aws_region: "us-east-1".into(),
+            user_identity: UserIdentity::of(&CallContext::default_root()),
+            source_ip_address: "127.0.0.1".into(),
+            user_agent: "test".into(),
+            request_parameters: Value::Null,
+            response_elements: Value::Null,
+            resources: vec![AuditResource {
+                arn: resource.into(),
+                account_id: "123456789012".into(),
+                resource_type: "AWS::KMS::Key".into(),
+            }],
+            error_code: error.map(String::from),
+            error_message: None,
+            event_type: "AwsApiCall".into(),
+            read_only: false,
+            recipient_account_id: "123456789012".into(),
+            event_category: "Management".into(),
+        }
+    }
+
+    #[test]
+    fn queries_filter_by_time_name_resource_and_outcome() {
+        let mut log = AuditLog::with_capacity(10);
+        log.push(event("Encrypt", 1, "arn:aws:kms:us-east-1:123456789012:key/a", None));
+        log.push(event("Decrypt", 2, "arn:aws:kms:us-east-1:123456789012:key/b", Some("DisabledException")));
+        log.push(event("Encrypt", 3, "arn:aws:kms:us-east-1:123456789012:key/b", None));
+        let names = |q: AuditQuery| log.query(&q).iter().map(|e| e.event_name.clone()).collect::<Vec<_>>();
+        assert_eq!(names(AuditQuery { event_name: Some("Encrypt".into()), ..Default::default() }).len(), 2);
+        assert_eq!(names(AuditQuery { resource: Some("b".into()), ..Default::default() }), ["Decrypt", "Encrypt"]);
+        assert_eq!(names(AuditQuery { failed: Some(true), ..Default::default() }), ["Decrypt"]);
+        assert_eq!(names(AuditQuery { start_time: Some(Timestamp(2)), end_time: Some(Timestamp(2)), ..Default::default() }), ["Decrypt"]);
+        assert_eq!(log.query(&AuditQuery { max_results: Some(1), ..Default::default() })[0].event_time, Timestamp(3));
+        let ids: Vec<_> = log.events().map(|e| e.event_id.clone()).collect();
+        assert_eq!(ids.len(), 3);
+        assert!(ids[0] != ids[1]);
+    }
+
+    #[test]
+    fn capacity_drops_the_oldest() {
+        let mut log = AuditLog::with_capacity(2);
+        for t in 0..5 {
+            log.push(event("Encrypt", t, "k", None));
+        }
+        assert_eq!(log.len(), 2);
+        assert_eq!(log.events().next().map(|e| e.event_time), Some(Timestamp(3)));
+    }
+}

@@ -1,0 +1,139 @@
+//! Finding the key a request names (key id, key ARN, alias name or alias ARN),
+//! and refusing keys whose state forbids the operation.
+
+use super::model::{Key, KeyState, KmsState};
+use crate::error::{AwsError, AwsResult, ErrorCode};
+use crate::world::{is_account_id, CallContext, PARTITION};
+
+/// A key found by a request, with how it was named.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ResolvedKey {
+    /// The key's ARN (the map key in [`KmsState::keys`]).
+    pub arn: String,
+    /// The alias name the request used, if any (`kms:RequestAlias`).
+    pub via_alias: Option<String>,
+}
+
+/// What an operation needs of the key's state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Use {
+    /// Cryptographic operations: only `Enabled`.
+    Crypto,
+    /// Reading metadata: any state.
+    Describe,
+}
+
+impl KmsState {
+    /// Resolves `key_id` as AWS does for the caller's account and region.
+    /// `allow_alias` is false for operations that take only a key id or ARN.
+    pub fn resolve(&self, ctx: &CallContext, key_id: &str, allow_alias: bool) -> AwsResult<ResolvedKey> {
+        let not_found_invalid = || AwsError::new(ErrorCode::NotFoundException, format!("Invalid keyId '{key_id}'"));
+        if key_id.is_empty() || key_id.len() > 2048 {
+            return Err(super::validate::length("keyId", key_id, 1, 2048).err().unwrap_or_else(not_found_invalid));
+        }
+        if let Some(rest) = key_id.strip_prefix("arn:") {
+            let parts: Vec<&str> = rest.splitn(5, ':').collect();
+            let [partition, service, region, account, resource] = parts.as_slice() else {
+                return Err(AwsError::new(ErrorCode::NotFoundException, format!("Invalid arn {key_id}")));
+            };
+            if *partition != PARTITION || *service != "kms" || !is_account_id(account) || region.is_empty() {
+                return Err(AwsError::new(ErrorCode::NotFoundException, format!("Invalid arn {key_id}")));
+            }
+            if *region != ctx.region {
+                return Err(AwsError::new(ErrorCode::NotFoundException, format!("Invalid arn {key_id}: wrong region")));
+            }
+            if resource.starts_with("key/") {
+                return match self.keys.contains_key(key_id) {
+                    true => Ok(ResolvedKey { arn: key_id.to_string(), via_alias: None }),
+                    false => Err(key_does_not_exist(key_id)),
+                };
+            }
+            if resource.starts_with("alias/") && allow_alias {
+                return self.resolve_alias_arn(key_id, resource);
+            }
+            return Err(not_found_invalid());
+        }
+        if key_id.starts_with("alias/") {
+            if !allow_alias {
+                return Err(not_found_invalid());
+            }
+            let alias_arn = format!("arn:{PARTITION}:kms:{}:{}:{key_id}", ctx.region, ctx.caller.account);
+            return self.resolve_alias_arn(&alias_arn, key_id);
+        }
+        let arn = format!("arn:{PARTITION}:kms:{}:{}:key/{key_id}", ctx.region, ctx.caller.account);
+        if self.keys.contains_key(&arn) {
+            Ok(ResolvedKey { arn, via_alias: None })
+        } else if is_key_id_shaped(key_id) {
+            Err(key_does_not_exist(&arn))
+        } else {
+            Err(not_found_invalid())
+        }
+    }
+
+    fn resolve_alias_arn(&self, alias_arn: &str, alias_name: &str) -> AwsResult<ResolvedKey> {
+        let alias = self.aliases.get(alias_arn).ok_or_else(|| {
+            AwsError::new(ErrorCode::NotFoundException, format!("Alias {alias_arn} is not found."))
+        })?;
+        let key_arn = self
+            .keys
+            .values()
+            .find(|k| k.id == alias.target_key_id && k.account == alias.account && k.region == alias.region)
+            .map(|k| k.arn.clone())
+            .ok_or_else(|| key_does_not_exist(&alias.target_key_id))?;
+        Ok(ResolvedKey { arn: key_arn, via_alias: Some(alias_name.to_string()) })
+    }
+
+    /// The key at `arn` (resolved moments ago).
+    pub(crate) fn key(&self, arn: &str) -> AwsResult<&Key> {
+        self.keys.get(arn).ok_or_else(|| key_does_not_exist(arn))
+    }
+
+    /// The key at `arn`, mutably.
+    pub(crate) fn key_mut(&mut self, arn: &str) -> AwsResult<&mut Key> {
+        self.keys.get_mut(arn).ok_or_else(|| key_does_not_exist(arn))
+    }
+
+    /// Checks consistency after a snapshot import.
+    pub(crate) fn check_consistency(&self) -> AwsResult<()> {
+        for (arn, key) in &self.keys {
+            if &key.arn != arn {
+                return Err(AwsError::validation(format!("snapshot is corrupted: key {arn} is filed under another ARN")));
+            }
+            if key.material.iter().any(|m| m.material.len() != 32) {
+                return Err(AwsError::validation(format!("snapshot is corrupted: key {arn} has malformed material")));
+            }
+            if key.state != KeyState::PendingImport && key.material.is_empty() {
+                return Err(AwsError::validation(format!("snapshot is corrupted: key {arn} has no material")));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn is_key_id_shaped(text: &str) -> bool {
+    text.len() == 36 || text.starts_with("mrk-")
+}
+
+pub(crate) fn key_does_not_exist(what: &str) -> AwsError {
+    AwsError::new(ErrorCode::NotFoundException, format!("Key '{what}' does not exist"))
+}
+
+/// Refuses a key whose state does not allow `usage`, with the exception AWS uses.
+pub(crate) fn require_state(key: &Key, usage: Use) -> AwsResult<()> {
+    if usage == Use::Describe {
+        return Ok(());
+    }
+    match key.state {
+        KeyState::Enabled => Ok(()),
+        KeyState::Disabled => Err(AwsError::new(ErrorCode::DisabledException, format!("{} is disabled.", key.arn))),
+        KeyState::PendingDeletion => {
+            Err(AwsError::new(ErrorCode::KMSInvalidStateException, format!("{} is pending deletion.", key.arn)))
+        }
+        KeyState::PendingImport => {
+            Err(AwsError::new(ErrorCode::KMSInvalidStateException, format!("{} is pending import.", key.arn)))
+        }
+        KeyState::Unavailable => {
+            Err(AwsError::new(ErrorCode::KMSInvalidStateException, format!("{} is unavailable.", key.arn)))
+        }
+    }
+}

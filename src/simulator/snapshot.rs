@@ -1,0 +1,83 @@
+//! Export and import of the whole simulator state as one versioned JSON document.
+
+use crate::audit::AuditLog;
+use crate::clock::Timestamp;
+use crate::error::{AwsError, AwsResult};
+use crate::kms::KmsState;
+use crate::rng::{OsEntropy, RngState, SeededRng};
+use serde::{Deserialize, Serialize};
+
+use super::Simulator;
+
+/// The `format` field of every snapshot.
+pub const SNAPSHOT_FORMAT: &str = "kmsim-snapshot";
+/// The snapshot version this build writes and reads.
+pub const SNAPSHOT_VERSION: u32 = 1;
+
+/// Everything a simulator holds. Contains key material: treat a snapshot as a secret.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Snapshot {
+    /// Always [`SNAPSHOT_FORMAT`].
+    pub format: String,
+    /// [`SNAPSHOT_VERSION`].
+    pub version: u32,
+    /// The simulated time when taken.
+    pub now: Timestamp,
+    /// Where the seeded random stream stood (absent for platform randomness).
+    pub rng: Option<RngState>,
+    /// KMS.
+    pub kms: KmsState,
+    /// The audit trail.
+    pub audit: AuditLog,
+}
+
+impl Simulator {
+    /// The whole state as a snapshot document.
+    pub fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            format: SNAPSHOT_FORMAT.to_string(),
+            version: SNAPSHOT_VERSION,
+            now: self.now(),
+            rng: self.rng.state(),
+            kms: self.kms.clone(),
+            audit: self.audit.clone(),
+        }
+    }
+
+    /// The whole state as snapshot JSON.
+    pub fn export_snapshot(&self) -> AwsResult<String> {
+        serde_json::to_string(&self.snapshot()).map_err(|e| AwsError::validation(format!("snapshot export failed: {e}")))
+    }
+
+    /// Replaces the whole state with a snapshot. A malformed, corrupted or
+    /// wrong-version snapshot is rejected and the current state kept intact.
+    pub fn import_snapshot(&mut self, json: &str) -> AwsResult<()> {
+        let value: serde_json::Value = serde_json::from_str(json)
+            .map_err(|e| AwsError::validation(format!("snapshot is not valid JSON: {e}")))?;
+        let format = value.get("format").and_then(|v| v.as_str());
+        if format != Some(SNAPSHOT_FORMAT) {
+            return Err(AwsError::validation("not a kmsim snapshot (the format field is missing or wrong)"));
+        }
+        let version = value.get("version").and_then(|v| v.as_u64());
+        if version != Some(u64::from(SNAPSHOT_VERSION)) {
+            return Err(AwsError::validation(format!(
+                "unsupported snapshot version {}: this build reads version {SNAPSHOT_VERSION}",
+                version.map_or_else(|| "(missing)".to_string(), |v| v.to_string())
+            )));
+        }
+        let snapshot: Snapshot =
+            serde_json::from_value(value).map_err(|e| AwsError::validation(format!("snapshot is corrupted: {e}")))?;
+        snapshot.kms.check_consistency()?;
+        let rng: Box<dyn crate::rng::EntropySource> = match &snapshot.rng {
+            Some(state) => Box::new(SeededRng::from_state(state)?),
+            None => Box::new(OsEntropy),
+        };
+        // Everything validated: commit.
+        self.rng = rng;
+        self.kms = snapshot.kms;
+        self.audit = snapshot.audit;
+        self.clock.set(snapshot.now);
+        Ok(())
+    }
+}
