@@ -5,6 +5,7 @@
 //! AWS names them; [`dispatch`] finds one by name for the JSON front ends.
 
 pub mod crypto;
+pub mod managed;
 pub mod model;
 pub mod ops;
 mod resolve;
