@@ -1,0 +1,288 @@
+//! The wasm-bindgen boundary. It converts and nothing else: every call goes
+//! to [`Simulator`], every error becomes a JS `Error` whose `name` is the AWS
+//! exception name (as the AWS SDK for JavaScript v3 throws them).
+//!
+//! Requests cross as JSON text (AWS JSON 1.1 shapes) except on the hot
+//! cryptographic paths, which take and return bytes directly.
+
+use crate::clock::{TimeSource, Timestamp};
+use crate::error::{AwsError, ErrorCode};
+use crate::kms::ops::{
+    Decrypt, DecryptRequest, Encrypt, EncryptRequest, GenerateDataKey, GenerateDataKeyRequest,
+};
+use crate::simulator::{Service, Simulator, SimulatorConfig};
+use crate::world::{CallContext, Caller};
+use js_sys::{Object, Reflect, Uint8Array};
+use std::collections::BTreeMap;
+use wasm_bindgen::prelude::*;
+
+/// `Date.now()`, the live clock's source in JS hosts.
+struct JsDateNow;
+
+impl TimeSource for JsDateNow {
+    fn now_millis(&self) -> i64 {
+        js_sys::Date::now() as i64
+    }
+}
+
+/// An AWS error as a JS `Error`, shaped like the AWS SDK v3's service exceptions.
+fn to_js_error(error: &AwsError) -> JsValue {
+    let js = js_sys::Error::new(&error.message);
+    js.set_name(error.name());
+    let value: JsValue = js.into();
+    let fault = if error.http_status() >= 500 { "server" } else { "client" };
+    let metadata = Object::new();
+    let _ = Reflect::set(&metadata, &"httpStatusCode".into(), &JsValue::from(error.http_status()));
+    let _ = Reflect::set(&value, &"$fault".into(), &fault.into());
+    let _ = Reflect::set(&value, &"$metadata".into(), &metadata);
+    let _ = Reflect::set(&value, &"__type".into(), &error.name().into());
+    value
+}
+
+fn invalid(message: impl Into<String>) -> JsValue {
+    to_js_error(&AwsError::validation(message))
+}
+
+fn set(target: &Object, field: &str, value: &JsValue) {
+    let _ = Reflect::set(target, &field.into(), value);
+}
+
+/// Pairs `[k1, v1, k2, v2, …]` into a context map.
+fn context_from_pairs(pairs: Vec<String>) -> Result<Option<BTreeMap<String, String>>, JsValue> {
+    if pairs.is_empty() {
+        return Ok(None);
+    }
+    if pairs.len() % 2 != 0 {
+        return Err(invalid("EncryptionContext pairs must come in key/value pairs"));
+    }
+    let mut map = BTreeMap::new();
+    let mut iter = pairs.into_iter();
+    while let (Some(k), Some(v)) = (iter.next(), iter.next()) {
+        map.insert(k, v);
+    }
+    Ok(Some(map))
+}
+
+/// One simulated cloud, owned by JS.
+#[wasm_bindgen]
+pub struct WasmSimulator {
+    sim: Simulator,
+    /// Call contexts registered by JS; index 0 is the default account's root.
+    contexts: Vec<CallContext>,
+}
+
+#[wasm_bindgen]
+impl WasmSimulator {
+    /// Builds a simulator from a JSON `SimulatorConfig` (`{"seed": "...", "now": ms, "liveClock": bool}`).
+    #[wasm_bindgen(constructor)]
+    pub fn new(config_json: &str) -> Result<WasmSimulator, JsValue> {
+        let config: SimulatorConfig = if config_json.trim().is_empty() {
+            SimulatorConfig::default()
+        } else {
+            serde_json::from_str(config_json).map_err(|e| invalid(format!("invalid simulator options: {e}")))?
+        };
+        let sim = Simulator::with_time_source(&config, Some(Box::new(JsDateNow)));
+        Ok(WasmSimulator { sim, contexts: vec![CallContext::default_root()] })
+    }
+
+    /// Registers a caller (`{"caller": {"arn": ..., "account": ...}, "region": ...}` or
+    /// `{"principal": "<arn>", "region": "..."}`) and returns its handle.
+    #[wasm_bindgen(js_name = registerContext)]
+    pub fn register_context(&mut self, context_json: &str) -> Result<u32, JsValue> {
+        #[derive(serde::Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Simple {
+            principal: Option<String>,
+            account: Option<String>,
+            region: Option<String>,
+            source_ip: Option<String>,
+            secure_transport: Option<bool>,
+            mfa_present: Option<bool>,
+        }
+        let simple: Simple =
+            serde_json::from_str(context_json).map_err(|e| invalid(format!("invalid caller: {e}")))?;
+        let caller = match (&simple.principal, &simple.account) {
+            (Some(arn), _) => Caller::from_arn(arn)
+                .ok_or_else(|| invalid(format!("'{arn}' is not an IAM or STS principal ARN")))?,
+            (None, Some(account)) if crate::world::is_account_id(account) => Caller::account_root(account),
+            (None, Some(account)) => return Err(invalid(format!("'{account}' is not a 12-digit account id"))),
+            (None, None) => Caller::default_root(),
+        };
+        let region = simple.region.unwrap_or_else(|| crate::world::DEFAULT_REGION.to_string());
+        if !crate::world::is_region_name(&region) {
+            return Err(invalid(format!("'{region}' is not a region name")));
+        }
+        let mut ctx = CallContext::new(caller, &region);
+        ctx.source_ip = simple.source_ip;
+        ctx.secure_transport = simple.secure_transport.unwrap_or(true);
+        ctx.mfa_present = simple.mfa_present;
+        self.contexts.push(ctx);
+        u32::try_from(self.contexts.len() - 1).map_err(|_| invalid("too many callers"))
+    }
+
+    fn context(&self, handle: u32) -> Result<CallContext, JsValue> {
+        self.contexts.get(handle as usize).cloned().ok_or_else(|| invalid("unknown caller handle"))
+    }
+
+    /// Runs any operation: `service` is a signing name (`kms`), `input_json` the
+    /// AWS JSON request; returns the AWS JSON response.
+    pub fn call(&mut self, context: u32, service: &str, operation: &str, input_json: &str) -> Result<String, JsValue> {
+        let ctx = self.context(context)?;
+        let service = Service::from_signing_name(service).ok_or_else(|| {
+            to_js_error(&AwsError::new(ErrorCode::UnknownOperationException, format!("unknown service '{service}'")))
+        })?;
+        let input: serde_json::Value = if input_json.trim().is_empty() {
+            serde_json::Value::Null
+        } else {
+            serde_json::from_str(input_json).map_err(|e| {
+                to_js_error(&AwsError::new(ErrorCode::SerializationException, format!("request is not JSON: {e}")))
+            })?
+        };
+        let output = self.sim.call_json(&ctx, service, operation, input).map_err(|e| to_js_error(&e))?;
+        serde_json::to_string(&output).map_err(|e| invalid(e.to_string()))
+    }
+
+    /// `Encrypt` with bytes in and out (the hot path).
+    #[wasm_bindgen(js_name = kmsEncrypt)]
+    pub fn kms_encrypt(
+        &mut self,
+        context: u32,
+        key_id: String,
+        plaintext: &[u8],
+        encryption_context: Vec<String>,
+    ) -> Result<Object, JsValue> {
+        let ctx = self.context(context)?;
+        let request = EncryptRequest {
+            key_id,
+            plaintext: plaintext.to_vec().into(),
+            encryption_context: context_from_pairs(encryption_context)?,
+            ..Default::default()
+        };
+        let response = self.sim.invoke::<Encrypt>(&ctx, request).map_err(|e| to_js_error(&e))?;
+        let out = Object::new();
+        set(&out, "CiphertextBlob", &Uint8Array::from(response.ciphertext_blob.0.as_slice()).into());
+        set(&out, "KeyId", &response.key_id.into());
+        set(&out, "EncryptionAlgorithm", &response.encryption_algorithm.into());
+        Ok(out)
+    }
+
+    /// `Decrypt` with bytes in and out (the hot path).
+    #[wasm_bindgen(js_name = kmsDecrypt)]
+    pub fn kms_decrypt(
+        &mut self,
+        context: u32,
+        ciphertext: &[u8],
+        encryption_context: Vec<String>,
+        key_id: Option<String>,
+    ) -> Result<Object, JsValue> {
+        let ctx = self.context(context)?;
+        let request = DecryptRequest {
+            ciphertext_blob: ciphertext.to_vec().into(),
+            encryption_context: context_from_pairs(encryption_context)?,
+            key_id,
+            ..Default::default()
+        };
+        let response = self.sim.invoke::<Decrypt>(&ctx, request).map_err(|e| to_js_error(&e))?;
+        let out = Object::new();
+        set(&out, "KeyId", &response.key_id.into());
+        set(&out, "Plaintext", &Uint8Array::from(response.plaintext.expose()).into());
+        set(&out, "EncryptionAlgorithm", &response.encryption_algorithm.into());
+        Ok(out)
+    }
+
+    /// `GenerateDataKey` with bytes out.
+    #[wasm_bindgen(js_name = kmsGenerateDataKey)]
+    pub fn kms_generate_data_key(
+        &mut self,
+        context: u32,
+        key_id: String,
+        key_spec: Option<String>,
+        number_of_bytes: Option<i32>,
+        encryption_context: Vec<String>,
+    ) -> Result<Object, JsValue> {
+        let ctx = self.context(context)?;
+        let request = GenerateDataKeyRequest {
+            key_id,
+            key_spec,
+            number_of_bytes: number_of_bytes.map(i64::from),
+            encryption_context: context_from_pairs(encryption_context)?,
+            ..Default::default()
+        };
+        let response = self.sim.invoke::<GenerateDataKey>(&ctx, request).map_err(|e| to_js_error(&e))?;
+        let out = Object::new();
+        set(&out, "CiphertextBlob", &Uint8Array::from(response.ciphertext_blob.0.as_slice()).into());
+        set(&out, "Plaintext", &Uint8Array::from(response.plaintext.expose()).into());
+        set(&out, "KeyId", &response.key_id.into());
+        Ok(out)
+    }
+
+    /// The simulated time, ms since the epoch.
+    pub fn now(&self) -> f64 {
+        self.sim.now().millis() as f64
+    }
+
+    /// Jumps the clock to `ms` (firing what comes due on the way).
+    #[wasm_bindgen(js_name = setTime)]
+    pub fn set_time(&mut self, ms: f64) -> Result<(), JsValue> {
+        if !ms.is_finite() {
+            return Err(invalid("time must be a finite number of milliseconds"));
+        }
+        self.sim.set_time(Timestamp(ms as i64));
+        Ok(())
+    }
+
+    /// Advances the clock by `ms` (firing what comes due on the way).
+    #[wasm_bindgen(js_name = advanceTime)]
+    pub fn advance_time(&mut self, ms: f64) -> Result<(), JsValue> {
+        if !ms.is_finite() || ms < 0.0 {
+            return Err(invalid("advance must be a finite, non-negative number of milliseconds"));
+        }
+        self.sim.advance_time(ms as i64);
+        Ok(())
+    }
+
+    /// Audit events matching a JSON `AuditQuery`, as JSON.
+    #[wasm_bindgen(js_name = auditEvents)]
+    pub fn audit_events(&self, query_json: &str) -> Result<String, JsValue> {
+        let query: crate::audit::AuditQuery = if query_json.trim().is_empty() {
+            Default::default()
+        } else {
+            serde_json::from_str(query_json).map_err(|e| invalid(format!("invalid audit query: {e}")))?
+        };
+        serde_json::to_string(&self.sim.audit_events(&query)).map_err(|e| invalid(e.to_string()))
+    }
+
+    /// Forgets the audit trail.
+    #[wasm_bindgen(js_name = clearAudit)]
+    pub fn clear_audit(&mut self) {
+        self.sim.clear_audit();
+    }
+
+    /// The whole state as snapshot JSON.
+    #[wasm_bindgen(js_name = exportSnapshot)]
+    pub fn export_snapshot(&self) -> Result<String, JsValue> {
+        self.sim.export_snapshot().map_err(|e| to_js_error(&e))
+    }
+
+    /// Replaces the state with a snapshot (rejected whole if invalid).
+    #[wasm_bindgen(js_name = importSnapshot)]
+    pub fn import_snapshot(&mut self, json: &str) -> Result<(), JsValue> {
+        self.sim.import_snapshot(json).map_err(|e| to_js_error(&e))
+    }
+}
+
+/// The crate version.
+#[wasm_bindgen]
+pub fn version() -> String {
+    crate::VERSION.to_string()
+}
+
+/// The operations a service implements, by AWS name.
+#[wasm_bindgen]
+pub fn operations(service: &str) -> Vec<String> {
+    let names: &[&str] = match service {
+        "kms" => crate::kms::OPERATIONS,
+        _ => &[],
+    };
+    names.iter().map(|s| s.to_string()).collect()
+}
