@@ -6,6 +6,7 @@
 //! as AWS names it. The wasm binding layer (feature `wasm`) only converts.
 
 pub mod clock;
+pub mod envelope;
 pub mod error;
 pub mod rng;
 pub mod world;
