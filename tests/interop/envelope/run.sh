@@ -15,7 +15,7 @@ cargo build --release --example envelope_fixture || exit 1
 fixture="$root/target/release/examples/envelope_fixture"
 "$fixture" write "$work" || exit 1
 run node "$root/tests/interop/envelope/node_interop.mjs" "$work"
-run "$root/.venv/bin/python" "$root/tests/interop/envelope/python_interop.py" "$work"
+run "$root/.venv/bin/python" "$root/tests/interop/envelope/python_interop.py" "$work" "$root/tests/fixtures/envelope"
 run "$fixture" read "$work/node"
 run "$fixture" read "$work/python"
 if [ "$status" -eq 0 ]; then echo "envelope interop: all passed"; else echo "envelope interop: FAILED"; fi
