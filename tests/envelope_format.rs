@@ -345,3 +345,42 @@ fn frame_cipher_implementations_produce_identical_bytes() {
     assert_eq!(d.update(&m).unwrap(), pt);
     d.finish().unwrap();
 }
+
+#[test]
+fn streaming_progress_limits_and_signed_footer() {
+    let o = EncryptOptions {
+        suite: AlgorithmSuite::AesGcm256HkdfSha512CommitEcdsaP384,
+        frame_length: 8,
+        plaintext_length: Some(20),
+        ..Default::default()
+    };
+    let mut kr = keyring();
+    let mut e = Encryptor::new(MaterialsSource::keyring(&mut kr), &ctx(&[]), &o, &mut seeded(3)).unwrap();
+    let mut m = e.update(&sample(8)).unwrap();
+    // A full frame is held until more input shows it is not the last one.
+    let header_only = m.len();
+    m.extend(e.update(&sample(12)[..4]).unwrap());
+    assert!(m.len() > header_only, "the first frame is released once more input arrives");
+    assert!(e.update(&[0u8; 9]).is_err(), "more than the declared length is refused");
+    let mut kr = keyring();
+    let mut e = Encryptor::new(MaterialsSource::keyring(&mut kr), &ctx(&[]), &o, &mut seeded(3)).unwrap();
+    let mut m = e.update(&sample(20)).unwrap();
+    m.extend(e.finish().unwrap());
+    assert_eq!(e.plaintext_consumed(), 20);
+    assert_eq!(e.bytes_written(), m.len() as u64);
+    assert!(e.finish().is_err(), "finish twice");
+    // Streaming decrypt of a signed message releases frames before the footer;
+    // only finish() proves the signature. A forged signature is caught there.
+    let mut forged = m.clone();
+    let last = forged.len() - 1;
+    forged[last] ^= 1;
+    let mut kr = keyring();
+    let mut d = Decryptor::new(MaterialsSource::keyring(&mut kr), DecryptOptions::default());
+    let body_end = forged.len() - 110;
+    let early = d.update(&forged[..body_end]).unwrap();
+    assert!(!early.is_empty(), "verified frames stream out before the footer");
+    assert!(d.update(&forged[body_end..]).is_err() || d.finish().is_err());
+    // The one-shot API releases nothing for the same forged message.
+    assert!(dec(&forged).is_err());
+    assert_eq!(dec(&m).unwrap(), sample(20));
+}
