@@ -1,7 +1,9 @@
 //! One-shot envelope encrypt / decrypt throughput, native.
 //! Run: `cargo bench --bench envelope_native`
 
-use kmsim::envelope::{decrypt, encrypt, DecryptOptions, EncryptOptions, EncryptionContext, MaterialsSource, RawAesKeyring};
+use kmsim::envelope::{
+    decrypt, encrypt, DecryptOptions, EncryptOptions, EncryptionContext, MaterialsSource, RawAesKeyring,
+};
 use kmsim::rng::SeededRng;
 use std::time::Instant;
 

@@ -6,8 +6,7 @@
 //! manifest. Exits non-zero on any failure.
 
 use kmsim::envelope::{
-    decrypt, encrypt, AlgorithmSuite, DecryptOptions, EncryptOptions, EncryptionContext, MaterialsSource,
-    RawAesKeyring,
+    decrypt, encrypt, AlgorithmSuite, DecryptOptions, EncryptOptions, EncryptionContext, MaterialsSource, RawAesKeyring,
 };
 use kmsim::rng::OsEntropy;
 use std::path::{Path, PathBuf};

@@ -4,8 +4,8 @@
 
 use hkdf::Hkdf;
 use kmsim::envelope::{
-    decrypt, encrypt, AesGcmFrameCipher, AlgorithmSuite, DecryptOptions, Decryptor, EncryptOptions,
-    EncryptionContext, Encryptor, FrameCipher, MaterialsSource, RawAesKeyring,
+    decrypt, encrypt, AesGcmFrameCipher, AlgorithmSuite, DecryptOptions, Decryptor, EncryptOptions, EncryptionContext,
+    Encryptor, FrameCipher, MaterialsSource, RawAesKeyring,
 };
 use kmsim::error::{AwsError, ErrorCode};
 use kmsim::rng::{EntropySource, RngState, SeededRng};
@@ -300,8 +300,13 @@ fn wrong_wrapping_key_is_rejected() {
 #[test]
 fn reserved_context_keys_and_too_many_edks_are_refused() {
     let mut kr = keyring();
-    let r = encrypt(b"x", &ctx(&[("aws-crypto-public-key", "x")]), MaterialsSource::keyring(&mut kr),
-        &EncryptOptions::default(), &mut seeded(1));
+    let r = encrypt(
+        b"x",
+        &ctx(&[("aws-crypto-public-key", "x")]),
+        MaterialsSource::keyring(&mut kr),
+        &EncryptOptions::default(),
+        &mut seeded(1),
+    );
     assert!(r.is_err());
     let m = enc(b"x", &ctx(&[]), &EncryptOptions::default());
     let o = DecryptOptions { max_encrypted_data_keys: Some(0), ..Default::default() };
@@ -334,14 +339,23 @@ fn frame_cipher_implementations_produce_identical_bytes() {
     let o = EncryptOptions { frame_length: 16, plaintext_length: Some(100), ..Default::default() };
     let reference = enc(&pt, &ctx(&[]), &o);
     let mut kr = keyring();
-    let mut e = Encryptor::with_cipher(MaterialsSource::keyring(&mut kr), &ctx(&[]), &o, &mut seeded(7),
-        Box::new(CountingCipher(std::cell::Cell::new(0)))).unwrap();
+    let mut e = Encryptor::with_cipher(
+        MaterialsSource::keyring(&mut kr),
+        &ctx(&[]),
+        &o,
+        &mut seeded(7),
+        Box::new(CountingCipher(std::cell::Cell::new(0))),
+    )
+    .unwrap();
     let mut m = e.update(&pt).unwrap();
     m.extend(e.finish().unwrap());
     assert_eq!(m, reference);
     let mut kr = keyring();
-    let mut d = Decryptor::with_cipher(MaterialsSource::keyring(&mut kr), DecryptOptions::default(),
-        Box::new(CountingCipher(std::cell::Cell::new(0))));
+    let mut d = Decryptor::with_cipher(
+        MaterialsSource::keyring(&mut kr),
+        DecryptOptions::default(),
+        Box::new(CountingCipher(std::cell::Cell::new(0))),
+    );
     assert_eq!(d.update(&m).unwrap(), pt);
     d.finish().unwrap();
 }

@@ -65,7 +65,13 @@ impl FakeKms {
 }
 
 impl KmsDataKeys for FakeKms {
-    fn generate_data_key(&mut self, key_id: &str, n: u32, c: &EncryptionContext, g: &[String]) -> AwsResult<KmsGeneratedKey> {
+    fn generate_data_key(
+        &mut self,
+        key_id: &str,
+        n: u32,
+        c: &EncryptionContext,
+        g: &[String],
+    ) -> AwsResult<KmsGeneratedKey> {
         *self.calls.entry("GenerateDataKey").or_default() += 1;
         self.grant_tokens_seen.extend(g.iter().cloned());
         let arn = self.resolve(key_id)?;
@@ -74,13 +80,24 @@ impl KmsDataKeys for FakeKms {
         let ciphertext_blob = self.seal(&arn, &plaintext, c);
         Ok(KmsGeneratedKey { plaintext, ciphertext_blob, key_arn: arn })
     }
-    fn encrypt(&mut self, key_id: &str, pt: &[u8], c: &EncryptionContext, _g: &[String]) -> AwsResult<(Vec<u8>, String)> {
+    fn encrypt(
+        &mut self,
+        key_id: &str,
+        pt: &[u8],
+        c: &EncryptionContext,
+        _g: &[String],
+    ) -> AwsResult<(Vec<u8>, String)> {
         *self.calls.entry("Encrypt").or_default() += 1;
         let arn = self.resolve(key_id)?;
         Ok((self.seal(&arn, pt, c), arn))
     }
-    fn decrypt(&mut self, key_id: Option<&str>, blob: &[u8], c: &EncryptionContext, _g: &[String])
-        -> AwsResult<(Zeroizing<Vec<u8>>, String)> {
+    fn decrypt(
+        &mut self,
+        key_id: Option<&str>,
+        blob: &[u8],
+        c: &EncryptionContext,
+        _g: &[String],
+    ) -> AwsResult<(Zeroizing<Vec<u8>>, String)> {
         *self.calls.entry("Decrypt").or_default() += 1;
         let bad = || AwsError::invalid_ciphertext();
         let n = *blob.first().ok_or_else(bad)? as usize;
@@ -108,7 +125,14 @@ fn raw_aes_all_key_sizes_round_trip_and_reject_bad_sizes() {
     for bits in [128usize, 192, 256] {
         let key = vec![7u8; bits / 8];
         let mut kr = RawAesKeyring::new("ns", "name", &key).unwrap();
-        let m = encrypt(b"hello", &ctx(&[("a", "b")]), MaterialsSource::keyring(&mut kr), &EncryptOptions::default(), &mut rng()).unwrap();
+        let m = encrypt(
+            b"hello",
+            &ctx(&[("a", "b")]),
+            MaterialsSource::keyring(&mut kr),
+            &EncryptOptions::default(),
+            &mut rng(),
+        )
+        .unwrap();
         let out = decrypt(&m, MaterialsSource::keyring(&mut kr), &DecryptOptions::default()).unwrap();
         assert_eq!(out.plaintext, b"hello");
         let mut other_name = RawAesKeyring::new("ns", "other", &key).unwrap();
@@ -123,18 +147,24 @@ fn multi_keyring_any_member_decrypts() {
     let gen = RawAesKeyring::new("ns", "one", &[1; 32]).unwrap();
     let child = RawAesKeyring::new("ns", "two", &[2; 16]).unwrap();
     let mut multi = MultiKeyring::new(Some(Box::new(gen)), vec![Box::new(child)]).unwrap();
-    let m = encrypt(b"multi", &ctx(&[]), MaterialsSource::keyring(&mut multi), &EncryptOptions::default(), &mut rng()).unwrap();
+    let m = encrypt(b"multi", &ctx(&[]), MaterialsSource::keyring(&mut multi), &EncryptOptions::default(), &mut rng())
+        .unwrap();
     let out = decrypt(&m, MaterialsSource::keyring(&mut multi), &DecryptOptions::default()).unwrap();
     assert_eq!(out.info.encrypted_data_keys.len(), 2);
     for (name, key) in [("one", vec![1u8; 32]), ("two", vec![2u8; 16])] {
         let mut only = RawAesKeyring::new("ns", name, &key).unwrap();
-        assert_eq!(decrypt(&m, MaterialsSource::keyring(&mut only), &DecryptOptions::default()).unwrap().plaintext, b"multi");
+        assert_eq!(
+            decrypt(&m, MaterialsSource::keyring(&mut only), &DecryptOptions::default()).unwrap().plaintext,
+            b"multi"
+        );
     }
     // A multi-keyring whose members know none of the keys fails cleanly.
-    let mut stranger = MultiKeyring::new(None, vec![Box::new(RawAesKeyring::new("ns", "x", &[3; 32]).unwrap())]).unwrap();
+    let mut stranger =
+        MultiKeyring::new(None, vec![Box::new(RawAesKeyring::new("ns", "x", &[3; 32]).unwrap())]).unwrap();
     assert!(decrypt(&m, MaterialsSource::keyring(&mut stranger), &DecryptOptions::default()).is_err());
     // Without a generator there is no data key to wrap.
-    assert!(encrypt(b"x", &ctx(&[]), MaterialsSource::keyring(&mut stranger), &EncryptOptions::default(), &mut rng()).is_err());
+    assert!(encrypt(b"x", &ctx(&[]), MaterialsSource::keyring(&mut stranger), &EncryptOptions::default(), &mut rng())
+        .is_err());
 }
 
 #[test]
@@ -149,7 +179,12 @@ fn kms_keyring_wraps_under_every_key_and_each_account_decrypts_alone() {
     assert_eq!(kms.calls["GenerateDataKey"], 1);
     assert_eq!(kms.calls["Encrypt"], 1);
     assert!(kms.grant_tokens_seen.contains(&"gt-1".to_string()));
-    let out = decrypt(&m, MaterialsSource::keyring(&mut KmsKeyring::new(&mut kms, None, &[ARN_A])), &DecryptOptions::default()).unwrap();
+    let out = decrypt(
+        &m,
+        MaterialsSource::keyring(&mut KmsKeyring::new(&mut kms, None, &[ARN_A])),
+        &DecryptOptions::default(),
+    )
+    .unwrap();
     let edks = &out.info.encrypted_data_keys;
     assert_eq!(edks.len(), 2);
     assert!(edks.iter().all(|e| e.provider_id == KMS_PROVIDER_ID));
@@ -157,14 +192,21 @@ fn kms_keyring_wraps_under_every_key_and_each_account_decrypts_alone() {
     assert_eq!(edks[1].provider_info, ARN_B.as_bytes());
     // Account B alone (cannot use key A) still decrypts through its own EDK.
     kms.allowed = vec![ARN_B.to_string()];
-    let out_b = decrypt(&m, MaterialsSource::keyring(&mut KmsKeyring::new(&mut kms, None, &[ARN_B])), &DecryptOptions::default()).unwrap();
+    let out_b = decrypt(
+        &m,
+        MaterialsSource::keyring(&mut KmsKeyring::new(&mut kms, None, &[ARN_B])),
+        &DecryptOptions::default(),
+    )
+    .unwrap();
     assert_eq!(out_b.plaintext, b"secret");
     // Discovery keyring in account B also finds its way.
-    let out_d = decrypt(&m, MaterialsSource::keyring(&mut KmsKeyring::discovery(&mut kms)), &DecryptOptions::default()).unwrap();
+    let out_d = decrypt(&m, MaterialsSource::keyring(&mut KmsKeyring::discovery(&mut kms)), &DecryptOptions::default())
+        .unwrap();
     assert_eq!(out_d.plaintext, b"secret");
     // Nobody allowed: fails with the KMS error, no plaintext.
     kms.allowed.clear();
-    assert!(decrypt(&m, MaterialsSource::keyring(&mut KmsKeyring::discovery(&mut kms)), &DecryptOptions::default()).is_err());
+    assert!(decrypt(&m, MaterialsSource::keyring(&mut KmsKeyring::discovery(&mut kms)), &DecryptOptions::default())
+        .is_err());
 }
 
 #[test]
@@ -175,10 +217,17 @@ fn strict_kms_keyring_ignores_unlisted_keys_and_discovery_cannot_encrypt() {
         encrypt(b"x", &ctx(&[]), MaterialsSource::keyring(&mut kr), &EncryptOptions::default(), &mut rng()).unwrap()
     };
     let before = kms.calls.get("Decrypt").copied().unwrap_or(0);
-    assert!(decrypt(&m, MaterialsSource::keyring(&mut KmsKeyring::new(&mut kms, None, &[ARN_B])), &DecryptOptions::default()).is_err());
+    assert!(decrypt(
+        &m,
+        MaterialsSource::keyring(&mut KmsKeyring::new(&mut kms, None, &[ARN_B])),
+        &DecryptOptions::default()
+    )
+    .is_err());
     assert_eq!(kms.calls.get("Decrypt").copied().unwrap_or(0), before, "no call for an unlisted key");
     let mut disc = KmsKeyring::discovery(&mut kms);
-    assert!(encrypt(b"x", &ctx(&[]), MaterialsSource::keyring(&mut disc), &EncryptOptions::default(), &mut rng()).is_err());
+    assert!(
+        encrypt(b"x", &ctx(&[]), MaterialsSource::keyring(&mut disc), &EncryptOptions::default(), &mut rng()).is_err()
+    );
 }
 
 /// A KMS that answers Decrypt with a different key's ARN must not be trusted.
@@ -186,21 +235,50 @@ fn strict_kms_keyring_ignores_unlisted_keys_and_discovery_cannot_encrypt() {
 fn kms_answer_from_an_unexpected_key_is_rejected() {
     struct Liar(FakeKms);
     impl KmsDataKeys for Liar {
-        fn generate_data_key(&mut self, k: &str, n: u32, c: &EncryptionContext, g: &[String]) -> AwsResult<KmsGeneratedKey> { self.0.generate_data_key(k, n, c, g) }
-        fn encrypt(&mut self, k: &str, p: &[u8], c: &EncryptionContext, g: &[String]) -> AwsResult<(Vec<u8>, String)> { self.0.encrypt(k, p, c, g) }
-        fn decrypt(&mut self, k: Option<&str>, b: &[u8], c: &EncryptionContext, g: &[String]) -> AwsResult<(Zeroizing<Vec<u8>>, String)> {
+        fn generate_data_key(
+            &mut self,
+            k: &str,
+            n: u32,
+            c: &EncryptionContext,
+            g: &[String],
+        ) -> AwsResult<KmsGeneratedKey> {
+            self.0.generate_data_key(k, n, c, g)
+        }
+        fn encrypt(&mut self, k: &str, p: &[u8], c: &EncryptionContext, g: &[String]) -> AwsResult<(Vec<u8>, String)> {
+            self.0.encrypt(k, p, c, g)
+        }
+        fn decrypt(
+            &mut self,
+            k: Option<&str>,
+            b: &[u8],
+            c: &EncryptionContext,
+            g: &[String],
+        ) -> AwsResult<(Zeroizing<Vec<u8>>, String)> {
             self.0.decrypt(k, b, c, g).map(|(p, _)| (p, ARN_B.to_string()))
         }
     }
     let mut liar = Liar(FakeKms::with_keys(&[ARN_A, ARN_B]));
-    let m = encrypt(b"x", &ctx(&[]), MaterialsSource::keyring(&mut KmsKeyring::new(&mut liar, Some(ARN_A), &[])), &EncryptOptions::default(), &mut rng()).unwrap();
-    assert!(decrypt(&m, MaterialsSource::keyring(&mut KmsKeyring::new(&mut liar, None, &[ARN_A])), &DecryptOptions::default()).is_err());
+    let m = encrypt(
+        b"x",
+        &ctx(&[]),
+        MaterialsSource::keyring(&mut KmsKeyring::new(&mut liar, Some(ARN_A), &[])),
+        &EncryptOptions::default(),
+        &mut rng(),
+    )
+    .unwrap();
+    assert!(decrypt(
+        &m,
+        MaterialsSource::keyring(&mut KmsKeyring::new(&mut liar, None, &[ARN_A])),
+        &DecryptOptions::default()
+    )
+    .is_err());
 }
 
 #[test]
 fn caching_cmm_cuts_kms_calls_within_limits() {
     let mut kms = FakeKms::with_keys(&[ARN_A]);
-    let limits = CacheLimits { max_age_ms: 10_000, max_messages: 3, max_bytes: 1_000, capacity: 8, partition: "lab".into() };
+    let limits =
+        CacheLimits { max_age_ms: 10_000, max_messages: 3, max_bytes: 1_000, capacity: 8, partition: "lab".into() };
     let mut cache = CachingCmm::new(DefaultCmm::new(KmsKeyring::new(&mut kms, Some(ARN_A), &[])), limits).unwrap();
     let c = ctx(&[("lab", "cache")]);
     let at = |ms: i64| EncryptOptions { now: Timestamp(ms), ..Default::default() };
@@ -249,6 +327,10 @@ fn caching_cmm_with_signed_suite_still_verifies() {
 #[test]
 fn keyrings_compose_through_boxes() {
     let mut boxed: Box<dyn Keyring> = Box::new(RawAesKeyring::new("ns", "k", &[5; 24]).unwrap());
-    let m = encrypt(b"boxed", &ctx(&[]), MaterialsSource::keyring(&mut boxed), &EncryptOptions::default(), &mut rng()).unwrap();
-    assert_eq!(decrypt(&m, MaterialsSource::keyring(&mut boxed), &DecryptOptions::default()).unwrap().plaintext, b"boxed");
+    let m = encrypt(b"boxed", &ctx(&[]), MaterialsSource::keyring(&mut boxed), &EncryptOptions::default(), &mut rng())
+        .unwrap();
+    assert_eq!(
+        decrypt(&m, MaterialsSource::keyring(&mut boxed), &DecryptOptions::default()).unwrap().plaintext,
+        b"boxed"
+    );
 }

@@ -29,7 +29,13 @@ pub struct CacheLimits {
 
 impl Default for CacheLimits {
     fn default() -> Self {
-        CacheLimits { max_age_ms: 60_000, max_messages: 1 << 32, max_bytes: u64::MAX, capacity: 100, partition: String::new() }
+        CacheLimits {
+            max_age_ms: 60_000,
+            max_messages: 1 << 32,
+            max_bytes: u64::MAX,
+            capacity: 100,
+            partition: String::new(),
+        }
     }
 }
 
@@ -118,8 +124,11 @@ fn make_room<V>(map: &mut HashMap<Vec<u8>, V>, capacity: usize, created: impl Fn
 }
 
 impl<M: CryptoMaterialsManager> CryptoMaterialsManager for CachingCmm<M> {
-    fn get_encryption_materials(&mut self, request: &EncryptionRequest<'_>, rng: &mut dyn EntropySource)
-        -> AwsResult<EncryptionMaterials> {
+    fn get_encryption_materials(
+        &mut self,
+        request: &EncryptionRequest<'_>,
+        rng: &mut dyn EntropySource,
+    ) -> AwsResult<EncryptionMaterials> {
         // Without a length the byte limit cannot be enforced, so do not cache.
         let Some(len) = request.plaintext_length else {
             self.stats.encrypt_misses += 1;

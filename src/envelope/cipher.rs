@@ -2,10 +2,10 @@
 //! dispatch the raw AES keyring uses for wrapping.
 
 use crate::error::AwsError;
+use aes_gcm::aead::consts::{U12, U16};
 use aes_gcm::aead::inout::InOutBuf;
 use aes_gcm::aes::{Aes128, Aes192, Aes256};
 use aes_gcm::{AeadInOut, AesGcm, KeyInit};
-use aes_gcm::aead::consts::{U12, U16};
 
 /// Seals and opens one frame (or the header tag) with AES-256-GCM.
 ///

@@ -104,15 +104,21 @@ pub struct DecryptionRequest<'r> {
 /// A cryptographic materials manager.
 pub trait CryptoMaterialsManager {
     /// Materials for a new message.
-    fn get_encryption_materials(&mut self, request: &EncryptionRequest<'_>, rng: &mut dyn EntropySource)
-        -> AwsResult<EncryptionMaterials>;
+    fn get_encryption_materials(
+        &mut self,
+        request: &EncryptionRequest<'_>,
+        rng: &mut dyn EntropySource,
+    ) -> AwsResult<EncryptionMaterials>;
     /// Materials for an existing message.
     fn decrypt_materials(&mut self, request: &DecryptionRequest<'_>) -> AwsResult<DecryptionMaterials>;
 }
 
 impl<M: CryptoMaterialsManager + ?Sized> CryptoMaterialsManager for &mut M {
-    fn get_encryption_materials(&mut self, request: &EncryptionRequest<'_>, rng: &mut dyn EntropySource)
-        -> AwsResult<EncryptionMaterials> {
+    fn get_encryption_materials(
+        &mut self,
+        request: &EncryptionRequest<'_>,
+        rng: &mut dyn EntropySource,
+    ) -> AwsResult<EncryptionMaterials> {
         (**self).get_encryption_materials(request, rng)
     }
     fn decrypt_materials(&mut self, request: &DecryptionRequest<'_>) -> AwsResult<DecryptionMaterials> {
@@ -134,8 +140,11 @@ impl<K: Keyring> DefaultCmm<K> {
 }
 
 impl<K: Keyring> CryptoMaterialsManager for DefaultCmm<K> {
-    fn get_encryption_materials(&mut self, request: &EncryptionRequest<'_>, rng: &mut dyn EntropySource)
-        -> AwsResult<EncryptionMaterials> {
+    fn get_encryption_materials(
+        &mut self,
+        request: &EncryptionRequest<'_>,
+        rng: &mut dyn EntropySource,
+    ) -> AwsResult<EncryptionMaterials> {
         if request.context.keys().any(|k| k.starts_with(RESERVED_PREFIX)) {
             return Err(AwsError::validation("encryption context keys starting with \"aws-crypto-\" are reserved"));
         }

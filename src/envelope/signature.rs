@@ -29,17 +29,14 @@ pub fn public_key_b64(key: &SigningKey) -> String {
 
 /// Parses an `aws-crypto-public-key` value.
 pub fn parse_public_key(b64: &str) -> Result<VerifyingKey, AwsError> {
-    let bytes = base64::engine::general_purpose::STANDARD
-        .decode(b64)
-        .map_err(|_| AwsError::invalid_ciphertext())?;
+    let bytes = base64::engine::general_purpose::STANDARD.decode(b64).map_err(|_| AwsError::invalid_ciphertext())?;
     VerifyingKey::from_sec1_bytes(&bytes).map_err(|_| AwsError::invalid_ciphertext())
 }
 
 /// Signs a SHA-384 digest; returns the DER signature.
 pub fn sign_digest(key: &SigningKey, digest: &[u8]) -> Result<Vec<u8>, AwsError> {
-    let sig: Signature = key
-        .sign_prehash(digest)
-        .map_err(|_| AwsError::new(ErrorCode::KMSInternalException, "ECDSA signing failed"))?;
+    let sig: Signature =
+        key.sign_prehash(digest).map_err(|_| AwsError::new(ErrorCode::KMSInternalException, "ECDSA signing failed"))?;
     Ok(sig.to_der().as_bytes().to_vec())
 }
 

@@ -20,8 +20,7 @@ use crate::envelope::format::reader::{malformed, ParseError};
 use crate::envelope::format::{EncryptionContext, Header};
 use crate::envelope::keyring::{EncryptedDataKey, Keyring};
 use crate::envelope::materials::{
-    CryptoMaterialsManager, DecryptionMaterials, DecryptionRequest, DefaultCmm, EncryptionMaterials,
-    EncryptionRequest,
+    CryptoMaterialsManager, DecryptionMaterials, DecryptionRequest, DefaultCmm, EncryptionMaterials, EncryptionRequest,
 };
 use crate::envelope::signature::{sign_digest, verify_digest};
 use crate::envelope::suite::AlgorithmSuite;
@@ -60,8 +59,11 @@ impl<'a> MaterialsSource<'a> {
         MaterialsSource::Cmm(cmm)
     }
 
-    fn encryption(&mut self, request: &EncryptionRequest<'_>, rng: &mut dyn EntropySource)
-        -> AwsResult<EncryptionMaterials> {
+    fn encryption(
+        &mut self,
+        request: &EncryptionRequest<'_>,
+        rng: &mut dyn EntropySource,
+    ) -> AwsResult<EncryptionMaterials> {
         match self {
             MaterialsSource::Keyring(k) => DefaultCmm::new(&mut **k).get_encryption_materials(request, rng),
             MaterialsSource::Cmm(c) => c.get_encryption_materials(request, rng),
@@ -92,7 +94,12 @@ pub struct EncryptOptions {
 
 impl Default for EncryptOptions {
     fn default() -> Self {
-        EncryptOptions { suite: AlgorithmSuite::default(), frame_length: 4096, plaintext_length: None, now: Timestamp(0) }
+        EncryptOptions {
+            suite: AlgorithmSuite::default(),
+            frame_length: 4096,
+            plaintext_length: None,
+            now: Timestamp(0),
+        }
     }
 }
 

@@ -56,8 +56,7 @@ pub fn parse_context(bytes: &[u8]) -> Result<EncryptionContext, ParseError> {
         let key = r.u16_prefixed().map_err(short)?;
         let value = r.u16_prefixed().map_err(short)?;
         let key = std::str::from_utf8(key).map_err(|_| ParseError::Malformed("context key is not UTF-8"))?;
-        let value =
-            std::str::from_utf8(value).map_err(|_| ParseError::Malformed("context value is not UTF-8"))?;
+        let value = std::str::from_utf8(value).map_err(|_| ParseError::Malformed("context value is not UTF-8"))?;
         if context.insert(key.to_owned(), value.to_owned()).is_some() {
             return Err(ParseError::Malformed("encryption context has a duplicate key"));
         }

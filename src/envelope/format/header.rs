@@ -68,8 +68,7 @@ pub fn parse_header_body(input: &[u8], max_edks: Option<usize>) -> Result<(Heade
         0x01 => return Err(ParseError::Malformed("message format version 1 is not supported")),
         _ => return Err(ParseError::Malformed("unknown message format version")),
     }
-    let suite = AlgorithmSuite::from_id(r.u16()?)
-        .ok_or(ParseError::Malformed("unsupported algorithm suite"))?;
+    let suite = AlgorithmSuite::from_id(r.u16()?).ok_or(ParseError::Malformed("unsupported algorithm suite"))?;
     let message_id = r.array::<32>()?;
     let context = parse_context(r.u16_prefixed()?)?;
     let count = r.u16()?;

@@ -91,8 +91,8 @@ impl<'a> Reader<'a> {
 
 /// Appends a u16 length and `bytes`; fails when `bytes` is longer than a u16 can say.
 pub fn put_u16_prefixed(out: &mut Vec<u8>, bytes: &[u8], what: &str) -> Result<(), AwsError> {
-    let len = u16::try_from(bytes.len())
-        .map_err(|_| AwsError::validation(format!("{what} is longer than 65535 bytes")))?;
+    let len =
+        u16::try_from(bytes.len()).map_err(|_| AwsError::validation(format!("{what} is longer than 65535 bytes")))?;
     out.extend_from_slice(&len.to_be_bytes());
     out.extend_from_slice(bytes);
     Ok(())

@@ -56,16 +56,25 @@ pub trait KmsDataKeys {
 }
 
 impl<T: KmsDataKeys + ?Sized> KmsDataKeys for &mut T {
-    fn generate_data_key(&mut self, key_id: &str, n: u32, c: &EncryptionContext, g: &[String])
-        -> AwsResult<KmsGeneratedKey> {
+    fn generate_data_key(
+        &mut self,
+        key_id: &str,
+        n: u32,
+        c: &EncryptionContext,
+        g: &[String],
+    ) -> AwsResult<KmsGeneratedKey> {
         (**self).generate_data_key(key_id, n, c, g)
     }
-    fn encrypt(&mut self, key_id: &str, p: &[u8], c: &EncryptionContext, g: &[String])
-        -> AwsResult<(Vec<u8>, String)> {
+    fn encrypt(&mut self, key_id: &str, p: &[u8], c: &EncryptionContext, g: &[String]) -> AwsResult<(Vec<u8>, String)> {
         (**self).encrypt(key_id, p, c, g)
     }
-    fn decrypt(&mut self, key_id: Option<&str>, b: &[u8], c: &EncryptionContext, g: &[String])
-        -> AwsResult<(Zeroizing<Vec<u8>>, String)> {
+    fn decrypt(
+        &mut self,
+        key_id: Option<&str>,
+        b: &[u8],
+        c: &EncryptionContext,
+        g: &[String],
+    ) -> AwsResult<(Zeroizing<Vec<u8>>, String)> {
         (**self).decrypt(key_id, b, c, g)
     }
 }
@@ -124,8 +133,11 @@ fn edk(arn: String, blob: Vec<u8>) -> AwsResult<EncryptedDataKey> {
 }
 
 impl<C: KmsDataKeys> Keyring for KmsKeyring<C> {
-    fn on_encrypt(&mut self, mut materials: EncryptionMaterials, _rng: &mut dyn EntropySource)
-        -> AwsResult<EncryptionMaterials> {
+    fn on_encrypt(
+        &mut self,
+        mut materials: EncryptionMaterials,
+        _rng: &mut dyn EntropySource,
+    ) -> AwsResult<EncryptionMaterials> {
         if self.discovery {
             return Err(AwsError::validation("a discovery KMS keyring cannot encrypt"));
         }
@@ -134,15 +146,24 @@ impl<C: KmsDataKeys> Keyring for KmsKeyring<C> {
         match (&materials.data_key, &self.generator) {
             (None, Some(generator)) => {
                 let number_of_bytes = u32::try_from(len).map_err(|_| AwsError::validation("key length"))?;
-                let generated =
-                    self.client.generate_data_key(generator, number_of_bytes, &materials.context, &self.grant_tokens)?;
+                let generated = self.client.generate_data_key(
+                    generator,
+                    number_of_bytes,
+                    &materials.context,
+                    &self.grant_tokens,
+                )?;
                 if generated.plaintext.len() != len {
-                    return Err(AwsError::new(ErrorCode::KMSInternalException, "KMS returned a data key of the wrong length"));
+                    return Err(AwsError::new(
+                        ErrorCode::KMSInternalException,
+                        "KMS returned a data key of the wrong length",
+                    ));
                 }
                 materials.encrypted_data_keys.push(edk(generated.key_arn, generated.ciphertext_blob)?);
                 materials.data_key = Some(generated.plaintext);
             }
-            (None, None) => return Err(AwsError::validation("a KMS keyring without a generator cannot create a data key")),
+            (None, None) => {
+                return Err(AwsError::validation("a KMS keyring without a generator cannot create a data key"))
+            }
             (Some(_), Some(generator)) => wrap_with.push(generator.clone()),
             (Some(_), None) => {}
         }
@@ -155,8 +176,11 @@ impl<C: KmsDataKeys> Keyring for KmsKeyring<C> {
         Ok(materials)
     }
 
-    fn on_decrypt(&mut self, mut materials: DecryptionMaterials, edks: &[EncryptedDataKey])
-        -> AwsResult<DecryptionMaterials> {
+    fn on_decrypt(
+        &mut self,
+        mut materials: DecryptionMaterials,
+        edks: &[EncryptedDataKey],
+    ) -> AwsResult<DecryptionMaterials> {
         if materials.data_key.is_some() {
             return Ok(materials);
         }

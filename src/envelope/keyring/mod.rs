@@ -26,31 +26,49 @@ pub struct EncryptedDataKey {
 /// A keyring adds encrypted data keys on encrypt and recovers the data key on decrypt.
 pub trait Keyring {
     /// Generates the data key if absent, then wraps it, appending an EDK.
-    fn on_encrypt(&mut self, materials: EncryptionMaterials, rng: &mut dyn EntropySource)
-        -> AwsResult<EncryptionMaterials>;
+    fn on_encrypt(
+        &mut self,
+        materials: EncryptionMaterials,
+        rng: &mut dyn EntropySource,
+    ) -> AwsResult<EncryptionMaterials>;
     /// Unwraps the first EDK it can; fails if it can unwrap none.
-    fn on_decrypt(&mut self, materials: DecryptionMaterials, edks: &[EncryptedDataKey])
-        -> AwsResult<DecryptionMaterials>;
+    fn on_decrypt(
+        &mut self,
+        materials: DecryptionMaterials,
+        edks: &[EncryptedDataKey],
+    ) -> AwsResult<DecryptionMaterials>;
 }
 
 impl<K: Keyring + ?Sized> Keyring for &mut K {
-    fn on_encrypt(&mut self, materials: EncryptionMaterials, rng: &mut dyn EntropySource)
-        -> AwsResult<EncryptionMaterials> {
+    fn on_encrypt(
+        &mut self,
+        materials: EncryptionMaterials,
+        rng: &mut dyn EntropySource,
+    ) -> AwsResult<EncryptionMaterials> {
         (**self).on_encrypt(materials, rng)
     }
-    fn on_decrypt(&mut self, materials: DecryptionMaterials, edks: &[EncryptedDataKey])
-        -> AwsResult<DecryptionMaterials> {
+    fn on_decrypt(
+        &mut self,
+        materials: DecryptionMaterials,
+        edks: &[EncryptedDataKey],
+    ) -> AwsResult<DecryptionMaterials> {
         (**self).on_decrypt(materials, edks)
     }
 }
 
 impl<K: Keyring + ?Sized> Keyring for Box<K> {
-    fn on_encrypt(&mut self, materials: EncryptionMaterials, rng: &mut dyn EntropySource)
-        -> AwsResult<EncryptionMaterials> {
+    fn on_encrypt(
+        &mut self,
+        materials: EncryptionMaterials,
+        rng: &mut dyn EntropySource,
+    ) -> AwsResult<EncryptionMaterials> {
         (**self).on_encrypt(materials, rng)
     }
-    fn on_decrypt(&mut self, materials: DecryptionMaterials, edks: &[EncryptedDataKey])
-        -> AwsResult<DecryptionMaterials> {
+    fn on_decrypt(
+        &mut self,
+        materials: DecryptionMaterials,
+        edks: &[EncryptedDataKey],
+    ) -> AwsResult<DecryptionMaterials> {
         (**self).on_decrypt(materials, edks)
     }
 }

@@ -33,8 +33,11 @@ impl<'a> MultiKeyring<'a> {
 }
 
 impl Keyring for MultiKeyring<'_> {
-    fn on_encrypt(&mut self, mut materials: EncryptionMaterials, rng: &mut dyn EntropySource)
-        -> AwsResult<EncryptionMaterials> {
+    fn on_encrypt(
+        &mut self,
+        mut materials: EncryptionMaterials,
+        rng: &mut dyn EntropySource,
+    ) -> AwsResult<EncryptionMaterials> {
         match &mut self.generator {
             Some(generator) => materials = generator.on_encrypt(materials, rng)?,
             None if materials.data_key.is_none() => {
@@ -48,8 +51,11 @@ impl Keyring for MultiKeyring<'_> {
         Ok(materials)
     }
 
-    fn on_decrypt(&mut self, materials: DecryptionMaterials, edks: &[EncryptedDataKey])
-        -> AwsResult<DecryptionMaterials> {
+    fn on_decrypt(
+        &mut self,
+        materials: DecryptionMaterials,
+        edks: &[EncryptedDataKey],
+    ) -> AwsResult<DecryptionMaterials> {
         if materials.data_key.is_some() {
             return Ok(materials);
         }

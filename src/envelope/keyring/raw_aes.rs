@@ -61,8 +61,11 @@ impl RawAesKeyring {
 }
 
 impl Keyring for RawAesKeyring {
-    fn on_encrypt(&mut self, mut materials: EncryptionMaterials, rng: &mut dyn EntropySource)
-        -> AwsResult<EncryptionMaterials> {
+    fn on_encrypt(
+        &mut self,
+        mut materials: EncryptionMaterials,
+        rng: &mut dyn EntropySource,
+    ) -> AwsResult<EncryptionMaterials> {
         if materials.data_key.is_none() {
             let mut key = Zeroizing::new(vec![0u8; materials.suite.data_key_len()]);
             rng.fill_bytes(key.as_mut_slice())?;
@@ -88,8 +91,11 @@ impl Keyring for RawAesKeyring {
         Ok(materials)
     }
 
-    fn on_decrypt(&mut self, mut materials: DecryptionMaterials, edks: &[EncryptedDataKey])
-        -> AwsResult<DecryptionMaterials> {
+    fn on_decrypt(
+        &mut self,
+        mut materials: DecryptionMaterials,
+        edks: &[EncryptedDataKey],
+    ) -> AwsResult<DecryptionMaterials> {
         if materials.data_key.is_some() {
             return Ok(materials);
         }
