@@ -294,6 +294,8 @@ impl Encryptor {
         self.plaintext_in = total;
         let mut out = self.take_header();
         let fl = self.frame_length;
+        // Frames add 32 bytes each (seq, IV, tag); reserving once avoids regrowing a large output.
+        out.reserve(data.len().saturating_add((data.len() / fl).saturating_add(1).saturating_mul(32)));
         // A full frame is held back until more input proves it is not the last.
         if !self.pending.is_empty() {
             let take = fl.saturating_sub(self.pending.len()).min(data.len());
@@ -330,7 +332,7 @@ impl Encryptor {
         if let Some((key, hasher)) = self.signer.take() {
             let digest = hasher.finalize();
             let sig = sign_digest(&key, digest.as_slice())?;
-            out.extend_from_slice(&footer_bytes(&sig));
+            out.extend_from_slice(&footer_bytes(&sig)?);
         }
         self.bytes_out += out.len() as u64;
         Ok(out)

@@ -1,6 +1,7 @@
 //! The footer of signed messages: a u16 length and a DER ECDSA signature.
 
-use super::reader::{ParseError, Reader};
+use super::reader::{put_u16_prefixed, ParseError, Reader};
+use crate::error::AwsError;
 
 /// Parses the footer; returns the signature and the footer's length.
 pub fn parse_footer(input: &[u8]) -> Result<(&[u8], usize), ParseError> {
@@ -13,11 +14,8 @@ pub fn parse_footer(input: &[u8]) -> Result<(&[u8], usize), ParseError> {
 }
 
 /// Serializes the footer.
-pub fn footer_bytes(signature: &[u8]) -> Vec<u8> {
+pub fn footer_bytes(signature: &[u8]) -> Result<Vec<u8>, AwsError> {
     let mut out = Vec::with_capacity(2 + signature.len());
-    // A DER P-384 signature is at most ~104 bytes, so the cast cannot truncate.
-    let len = u16::try_from(signature.len()).unwrap_or(u16::MAX);
-    out.extend_from_slice(&len.to_be_bytes());
-    out.extend_from_slice(signature);
-    out
+    put_u16_prefixed(&mut out, signature, "the signature")?;
+    Ok(out)
 }
