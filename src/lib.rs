@@ -30,6 +30,7 @@
 pub mod audit;
 pub mod bytes;
 pub mod clock;
+pub mod envelope;
 pub mod error;
 pub mod kms;
 pub mod rng;

@@ -1,0 +1,564 @@
+//! Incremental encryption and decryption with bounded memory.
+//!
+//! The [`Encryptor`] holds at most one frame of plaintext; the [`Decryptor`]
+//! holds at most one incomplete frame plus the current input chunk. A frame's
+//! plaintext is released only after its GCM tag verifies.
+//!
+//! **Signed suite (0x0578), streaming:** like the official SDKs' streaming
+//! decryptors, [`Decryptor::update`] releases verified frames *before* the
+//! footer signature has been checked; only [`Decryptor::finish`] succeeding
+//! proves the signature. Callers that must not act on unsigned plaintext use
+//! the one-shot [`crate::envelope::decrypt`], which buffers and releases
+//! nothing until the signature verifies.
+
+use crate::clock::Timestamp;
+use crate::envelope::cipher::{AesGcmFrameCipher, FrameCipher};
+use crate::envelope::format::body::{frame_aad, frame_iv, parse_frame, put_frame_prefix, FINAL_FRAME_MARKER};
+use crate::envelope::format::footer::{footer_bytes, parse_footer};
+use crate::envelope::format::header::{parse_header_body, HEADER_TAG_LEN};
+use crate::envelope::format::reader::{malformed, ParseError};
+use crate::envelope::format::{EncryptionContext, Header};
+use crate::envelope::keyring::{EncryptedDataKey, Keyring};
+use crate::envelope::materials::{
+    CryptoMaterialsManager, DecryptionMaterials, DecryptionRequest, DefaultCmm, EncryptionMaterials, EncryptionRequest,
+};
+use crate::envelope::signature::{sign_digest, verify_digest};
+use crate::envelope::suite::AlgorithmSuite;
+use crate::error::{AwsError, AwsResult};
+use crate::rng::EntropySource;
+use p384::ecdsa::{SigningKey, VerifyingKey};
+use sha2::{Digest, Sha384};
+use subtle::ConstantTimeEq;
+use zeroize::{Zeroize, Zeroizing};
+
+/// Where materials come from: a keyring (wrapped in the default CMM) or a CMM.
+pub enum MaterialsSource<'a> {
+    /// A keyring behind the default CMM.
+    Keyring(&'a mut dyn Keyring),
+    /// Any CMM, e.g. a [`crate::envelope::cache::CachingCmm`].
+    Cmm(&'a mut dyn CryptoMaterialsManager),
+}
+
+impl std::fmt::Debug for MaterialsSource<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            MaterialsSource::Keyring(_) => "MaterialsSource::Keyring",
+            MaterialsSource::Cmm(_) => "MaterialsSource::Cmm",
+        })
+    }
+}
+
+impl<'a> MaterialsSource<'a> {
+    /// From a keyring.
+    pub fn keyring(keyring: &'a mut dyn Keyring) -> Self {
+        MaterialsSource::Keyring(keyring)
+    }
+
+    /// From a CMM.
+    pub fn cmm(cmm: &'a mut dyn CryptoMaterialsManager) -> Self {
+        MaterialsSource::Cmm(cmm)
+    }
+
+    fn encryption(
+        &mut self,
+        request: &EncryptionRequest<'_>,
+        rng: &mut dyn EntropySource,
+    ) -> AwsResult<EncryptionMaterials> {
+        match self {
+            MaterialsSource::Keyring(k) => DefaultCmm::new(&mut **k).get_encryption_materials(request, rng),
+            MaterialsSource::Cmm(c) => c.get_encryption_materials(request, rng),
+        }
+    }
+
+    fn decryption(&mut self, request: &DecryptionRequest<'_>) -> AwsResult<DecryptionMaterials> {
+        match self {
+            MaterialsSource::Keyring(k) => DefaultCmm::new(&mut **k).decrypt_materials(request),
+            MaterialsSource::Cmm(c) => c.decrypt_materials(request),
+        }
+    }
+}
+
+/// Options for encryption.
+#[derive(Debug, Clone)]
+pub struct EncryptOptions {
+    /// The suite (default 0x0478).
+    pub suite: AlgorithmSuite,
+    /// Plaintext bytes per frame (default 4096).
+    pub frame_length: u32,
+    /// The plaintext length if known; more input than this is an error. The
+    /// one-shot API sets it; the caching CMM only caches when it is known.
+    pub plaintext_length: Option<u64>,
+    /// The current time, for the caching CMM.
+    pub now: Timestamp,
+}
+
+impl Default for EncryptOptions {
+    fn default() -> Self {
+        EncryptOptions {
+            suite: AlgorithmSuite::default(),
+            frame_length: 4096,
+            plaintext_length: None,
+            now: Timestamp(0),
+        }
+    }
+}
+
+/// Options for decryption.
+#[derive(Debug, Clone, Default)]
+pub struct DecryptOptions {
+    /// Pairs that must be present, with these values, in the message's context.
+    pub expected_context: Option<EncryptionContext>,
+    /// Refuse messages with more EDKs than this (checked before any is read).
+    pub max_encrypted_data_keys: Option<usize>,
+    /// The current time, for the caching CMM.
+    pub now: Timestamp,
+}
+
+/// What a message's header says, returned with the plaintext.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageInfo {
+    /// The suite.
+    pub suite: AlgorithmSuite,
+    /// The message id.
+    pub message_id: [u8; 32],
+    /// The stored context (for 0x0578 it includes `aws-crypto-public-key`).
+    pub context: EncryptionContext,
+    /// The EDKs.
+    pub encrypted_data_keys: Vec<EncryptedDataKey>,
+    /// The frame length.
+    pub frame_length: u32,
+}
+
+impl From<&Header> for MessageInfo {
+    fn from(h: &Header) -> Self {
+        MessageInfo {
+            suite: h.suite,
+            message_id: h.message_id,
+            context: h.context.clone(),
+            encrypted_data_keys: h.encrypted_data_keys.clone(),
+            frame_length: h.frame_length,
+        }
+    }
+}
+
+/// Incremental encryptor: `update` as plaintext arrives, then `finish`.
+pub struct Encryptor {
+    info: MessageInfo,
+    key: Zeroizing<[u8; 32]>,
+    frame_length: usize,
+    next_seq: u32,
+    pending: Zeroizing<Vec<u8>>,
+    unsent_header: Option<Vec<u8>>,
+    signer: Option<(SigningKey, Sha384)>,
+    cipher: Box<dyn FrameCipher>,
+    limit: Option<u64>,
+    plaintext_in: u64,
+    bytes_out: u64,
+    finished: bool,
+}
+
+impl std::fmt::Debug for Encryptor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Encryptor")
+            .field("info", &self.info)
+            .field("plaintext_in", &self.plaintext_in)
+            .field("bytes_out", &self.bytes_out)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Encryptor {
+    /// Starts a message with the pure-Rust frame cipher.
+    pub fn new(
+        source: MaterialsSource<'_>,
+        context: &EncryptionContext,
+        options: &EncryptOptions,
+        rng: &mut dyn EntropySource,
+    ) -> AwsResult<Self> {
+        Self::with_cipher(source, context, options, rng, Box::new(AesGcmFrameCipher))
+    }
+
+    /// Starts a message with a caller-supplied frame cipher.
+    pub fn with_cipher(
+        mut source: MaterialsSource<'_>,
+        context: &EncryptionContext,
+        options: &EncryptOptions,
+        rng: &mut dyn EntropySource,
+        cipher: Box<dyn FrameCipher>,
+    ) -> AwsResult<Self> {
+        if options.frame_length == 0 {
+            return Err(AwsError::validation("frame length must be at least 1"));
+        }
+        let frame_length = usize::try_from(options.frame_length)
+            .map_err(|_| AwsError::validation("frame length too large for this platform"))?;
+        let request = EncryptionRequest {
+            context,
+            suite: options.suite,
+            plaintext_length: options.plaintext_length,
+            now: options.now,
+        };
+        let materials = source.encryption(&request, rng)?;
+        if materials.suite != options.suite {
+            return Err(AwsError::validation("the CMM chose a different algorithm suite"));
+        }
+        let data_key = materials.data_key.as_ref().ok_or_else(|| AwsError::validation("no data key"))?;
+        let mut message_id = [0u8; 32];
+        rng.fill_bytes(&mut message_id)?;
+        let derived = materials.suite.derive(data_key, &message_id)?;
+        let header = Header {
+            suite: materials.suite,
+            message_id,
+            context: materials.context.clone(),
+            encrypted_data_keys: materials.encrypted_data_keys.clone(),
+            frame_length: options.frame_length,
+            commitment: derived.commitment,
+        };
+        let mut header_bytes = header.body_bytes()?;
+        let tag = cipher.seal(&derived.key, &[0u8; 12], &header_bytes, &mut [])?;
+        header_bytes.extend_from_slice(&tag);
+        let signer = match (materials.suite.is_signed(), materials.signing_key) {
+            (true, Some(key)) => {
+                let mut hasher = Sha384::new();
+                hasher.update(&header_bytes);
+                Some((key, hasher))
+            }
+            (true, None) => return Err(AwsError::validation("signed suite without a signing key")),
+            (false, _) => None,
+        };
+        Ok(Encryptor {
+            info: MessageInfo::from(&header),
+            key: derived.key,
+            frame_length,
+            next_seq: 1,
+            pending: Zeroizing::new(Vec::with_capacity(frame_length.min(1 << 20))),
+            unsent_header: Some(header_bytes),
+            signer,
+            cipher,
+            limit: options.plaintext_length,
+            plaintext_in: 0,
+            bytes_out: 0,
+            finished: false,
+        })
+    }
+
+    /// The header's contents.
+    pub fn info(&self) -> &MessageInfo {
+        &self.info
+    }
+
+    /// Plaintext bytes accepted so far.
+    pub fn plaintext_consumed(&self) -> u64 {
+        self.plaintext_in
+    }
+
+    /// Ciphertext bytes released so far.
+    pub fn bytes_written(&self) -> u64 {
+        self.bytes_out
+    }
+
+    fn seal_frame(&mut self, is_final: bool, plaintext: &[u8], out: &mut Vec<u8>) -> AwsResult<()> {
+        let seq = self.next_seq;
+        if seq == FINAL_FRAME_MARKER {
+            return Err(AwsError::validation("too many frames for one message"));
+        }
+        let content_len = u32::try_from(plaintext.len()).map_err(|_| AwsError::validation("frame too large"))?;
+        let start = out.len();
+        put_frame_prefix(out, is_final, seq, content_len);
+        let body_start = out.len();
+        out.extend_from_slice(plaintext);
+        let aad = frame_aad(&self.info.message_id, is_final, seq, u64::from(content_len));
+        let body = out.get_mut(body_start..).ok_or_else(|| AwsError::validation("frame bounds"))?;
+        let tag = self.cipher.seal(&self.key, &frame_iv(seq), &aad, body)?;
+        out.extend_from_slice(&tag);
+        if let Some((_, hasher)) = &mut self.signer {
+            hasher.update(out.get(start..).unwrap_or_default());
+        }
+        self.next_seq = seq.wrapping_add(1);
+        Ok(())
+    }
+
+    fn take_header(&mut self) -> Vec<u8> {
+        self.unsent_header.take().unwrap_or_default()
+    }
+
+    /// Accepts more plaintext; returns whatever ciphertext is ready (the header
+    /// on the first call, then whole frames).
+    pub fn update(&mut self, mut data: &[u8]) -> AwsResult<Vec<u8>> {
+        if self.finished {
+            return Err(AwsError::validation("the encryptor is finished"));
+        }
+        let total = self.plaintext_in.saturating_add(data.len() as u64);
+        if self.limit.is_some_and(|limit| total > limit) {
+            return Err(AwsError::validation("more plaintext than the declared plaintext length"));
+        }
+        self.plaintext_in = total;
+        let mut out = self.take_header();
+        let fl = self.frame_length;
+        // Frames add 32 bytes each (seq, IV, tag); reserving once avoids regrowing a large output.
+        out.reserve(data.len().saturating_add((data.len() / fl).saturating_add(1).saturating_mul(32)));
+        // A full frame is held back until more input proves it is not the last.
+        if !self.pending.is_empty() {
+            let take = fl.saturating_sub(self.pending.len()).min(data.len());
+            let (head, rest) = data.split_at_checked(take).unwrap_or((data, &[]));
+            self.pending.extend_from_slice(head);
+            data = rest;
+            if self.pending.len() == fl && !data.is_empty() {
+                let frame = std::mem::take(&mut self.pending);
+                self.seal_frame(false, &frame, &mut out)?;
+                self.pending = frame;
+                self.pending.zeroize();
+                self.pending.clear();
+            }
+        }
+        while data.len() > fl {
+            let (frame, rest) = data.split_at_checked(fl).unwrap_or((data, &[]));
+            self.seal_frame(false, frame, &mut out)?;
+            data = rest;
+        }
+        self.pending.extend_from_slice(data);
+        self.bytes_out += out.len() as u64;
+        Ok(out)
+    }
+
+    /// Ends the message: the final frame and, for signed suites, the footer.
+    pub fn finish(&mut self) -> AwsResult<Vec<u8>> {
+        if self.finished {
+            return Err(AwsError::validation("the encryptor is finished"));
+        }
+        self.finished = true;
+        let mut out = self.take_header();
+        let last = std::mem::take(&mut self.pending);
+        self.seal_frame(true, &last, &mut out)?;
+        if let Some((key, hasher)) = self.signer.take() {
+            let digest = hasher.finalize();
+            let sig = sign_digest(&key, digest.as_slice())?;
+            out.extend_from_slice(&footer_bytes(&sig)?);
+        }
+        self.bytes_out += out.len() as u64;
+        Ok(out)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    Header,
+    Body,
+    Footer,
+    Done,
+    Failed,
+}
+
+/// Incremental decryptor: `update` as ciphertext arrives, then `finish`.
+pub struct Decryptor<'a> {
+    source: Option<MaterialsSource<'a>>,
+    options: DecryptOptions,
+    cipher: Box<dyn FrameCipher>,
+    buf: Vec<u8>,
+    phase: Phase,
+    info: Option<MessageInfo>,
+    key: Zeroizing<[u8; 32]>,
+    next_seq: u32,
+    verifier: Option<(VerifyingKey, Sha384)>,
+    bytes_in: u64,
+    plaintext_out: u64,
+}
+
+impl std::fmt::Debug for Decryptor<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Decryptor")
+            .field("phase", &self.phase)
+            .field("bytes_in", &self.bytes_in)
+            .field("plaintext_out", &self.plaintext_out)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a> Decryptor<'a> {
+    /// A decryptor with the pure-Rust frame cipher.
+    pub fn new(source: MaterialsSource<'a>, options: DecryptOptions) -> Self {
+        Self::with_cipher(source, options, Box::new(AesGcmFrameCipher))
+    }
+
+    /// A decryptor with a caller-supplied frame cipher.
+    pub fn with_cipher(source: MaterialsSource<'a>, options: DecryptOptions, cipher: Box<dyn FrameCipher>) -> Self {
+        Decryptor {
+            source: Some(source),
+            options,
+            cipher,
+            buf: Vec::new(),
+            phase: Phase::Header,
+            info: None,
+            key: Zeroizing::new([0u8; 32]),
+            next_seq: 1,
+            verifier: None,
+            bytes_in: 0,
+            plaintext_out: 0,
+        }
+    }
+
+    /// The header, once it has been read and authenticated.
+    pub fn info(&self) -> Option<&MessageInfo> {
+        self.info.as_ref()
+    }
+
+    /// Ciphertext bytes fully processed so far.
+    pub fn bytes_consumed(&self) -> u64 {
+        self.bytes_in
+    }
+
+    /// Plaintext bytes released so far.
+    pub fn plaintext_released(&self) -> u64 {
+        self.plaintext_out
+    }
+
+    /// Whether the whole message (including any signature) has been read.
+    pub fn is_done(&self) -> bool {
+        self.phase == Phase::Done
+    }
+
+    /// Reads the header; `Ok(None)` means more input is needed.
+    fn read_header(&mut self, data: &[u8]) -> AwsResult<Option<usize>> {
+        let (header, body_len) = match parse_header_body(data, self.options.max_encrypted_data_keys) {
+            Ok(parsed) => parsed,
+            Err(ParseError::Incomplete) => return Ok(None),
+            Err(e) => return Err(e.into_aws()),
+        };
+        let total = body_len.checked_add(HEADER_TAG_LEN).ok_or_else(|| malformed("header too long"))?;
+        let (Some(body), Some(tag)) = (data.get(..body_len), data.get(body_len..total)) else {
+            return Ok(None);
+        };
+        let tag: [u8; 16] = tag.try_into().map_err(|_| malformed("header tag"))?;
+        let mut source = self.source.take().ok_or_else(|| AwsError::validation("decryptor reused"))?;
+        let request = DecryptionRequest {
+            suite: header.suite,
+            encrypted_data_keys: &header.encrypted_data_keys,
+            context: &header.context,
+            now: self.options.now,
+        };
+        let materials = source.decryption(&request)?;
+        let data_key = materials.data_key.as_ref().ok_or_else(AwsError::invalid_ciphertext)?;
+        let derived = header.suite.derive(data_key, &header.message_id)?;
+        // Key commitment: a data key that does not match this header is rejected before any frame is read.
+        if !bool::from(derived.commitment.ct_eq(&header.commitment)) {
+            return Err(AwsError::invalid_ciphertext());
+        }
+        self.cipher.open(&derived.key, &[0u8; 12], body, &mut [], &tag)?;
+        if let Some(expected) = &self.options.expected_context {
+            if expected.iter().any(|(k, v)| header.context.get(k) != Some(v)) {
+                return Err(AwsError::invalid_ciphertext());
+            }
+        }
+        if header.suite.is_signed() {
+            let key = materials.verification_key.ok_or_else(AwsError::invalid_ciphertext)?;
+            let mut hasher = Sha384::new();
+            hasher.update(data.get(..total).unwrap_or_default());
+            self.verifier = Some((key, hasher));
+        }
+        self.key = derived.key;
+        self.info = Some(MessageInfo::from(&header));
+        self.phase = Phase::Body;
+        Ok(Some(total))
+    }
+
+    /// Reads one frame into `out`; `Ok(None)` means more input is needed.
+    fn read_frame(&mut self, data: &[u8], out: &mut Vec<u8>) -> AwsResult<Option<usize>> {
+        let info = self.info.as_ref().ok_or_else(|| AwsError::validation("no header"))?;
+        let frame = match parse_frame(data, info.frame_length, self.next_seq) {
+            Ok(frame) => frame,
+            Err(ParseError::Incomplete) => return Ok(None),
+            Err(e) => return Err(e.into_aws()),
+        };
+        let aad = frame_aad(&info.message_id, frame.is_final, frame.seq, frame.ciphertext.len() as u64);
+        let start = out.len();
+        out.extend_from_slice(frame.ciphertext);
+        let body = out.get_mut(start..).ok_or_else(|| AwsError::validation("frame bounds"))?;
+        if let Err(err) = self.cipher.open(&self.key, &frame_iv(frame.seq), &aad, body, &frame.tag) {
+            body.zeroize();
+            out.truncate(start);
+            return Err(err);
+        }
+        if let Some((_, hasher)) = &mut self.verifier {
+            hasher.update(data.get(..frame.len).unwrap_or_default());
+        }
+        self.plaintext_out += frame.ciphertext.len() as u64;
+        if frame.is_final {
+            self.phase = if self.verifier.is_some() { Phase::Footer } else { Phase::Done };
+        } else if frame.seq == FINAL_FRAME_MARKER - 1 {
+            return Err(malformed("too many frames"));
+        }
+        self.next_seq = frame.seq.wrapping_add(1);
+        Ok(Some(frame.len))
+    }
+
+    fn read_footer(&mut self, data: &[u8]) -> AwsResult<Option<usize>> {
+        let (sig, len) = match parse_footer(data) {
+            Ok(parsed) => parsed,
+            Err(ParseError::Incomplete) => return Ok(None),
+            Err(e) => return Err(e.into_aws()),
+        };
+        let (key, hasher) = self.verifier.take().ok_or_else(|| AwsError::validation("no verifier"))?;
+        verify_digest(&key, hasher.finalize().as_slice(), sig)?;
+        self.phase = Phase::Done;
+        Ok(Some(len))
+    }
+
+    /// Processes as much of `data` as possible; returns bytes consumed.
+    fn run(&mut self, data: &[u8], out: &mut Vec<u8>) -> AwsResult<usize> {
+        let mut pos = 0usize;
+        loop {
+            let rest = data.get(pos..).unwrap_or_default();
+            let step = match self.phase {
+                Phase::Header => self.read_header(rest)?,
+                Phase::Body => self.read_frame(rest, out)?,
+                Phase::Footer => self.read_footer(rest)?,
+                Phase::Done if rest.is_empty() => None,
+                Phase::Done => return Err(malformed("trailing bytes after the message")),
+                Phase::Failed => return Err(AwsError::invalid_ciphertext()),
+            };
+            match step {
+                Some(n) => {
+                    pos += n;
+                    self.bytes_in += n as u64;
+                }
+                None => return Ok(pos),
+            }
+        }
+    }
+
+    /// Accepts more ciphertext; returns plaintext of every frame completed and
+    /// verified so far. After an error the decryptor is unusable.
+    pub fn update(&mut self, input: &[u8]) -> AwsResult<Vec<u8>> {
+        let mut out = Zeroizing::new(Vec::new());
+        let result = if self.buf.is_empty() {
+            // Common case: work straight from the caller's slice, keep only the tail.
+            self.run(input, &mut out).map(|n| self.buf.extend_from_slice(input.get(n..).unwrap_or_default()))
+        } else {
+            let mut buf = std::mem::take(&mut self.buf);
+            buf.extend_from_slice(input);
+            self.run(&buf, &mut out).map(|n| {
+                buf.drain(..n.min(buf.len()));
+                self.buf = buf;
+            })
+        };
+        match result {
+            Ok(()) => Ok(std::mem::take(&mut *out)),
+            Err(err) => {
+                self.phase = Phase::Failed;
+                self.buf.clear();
+                Err(err)
+            }
+        }
+    }
+
+    /// Ends the input; fails unless a complete, authentic message was read.
+    pub fn finish(&mut self) -> AwsResult<Vec<u8>> {
+        match self.phase {
+            Phase::Done if self.buf.is_empty() => Ok(Vec::new()),
+            Phase::Failed => Err(AwsError::invalid_ciphertext()),
+            _ => {
+                self.phase = Phase::Failed;
+                Err(ParseError::Incomplete.into_aws())
+            }
+        }
+    }
+}
