@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, missing_docs)]
 //! One-shot envelope encrypt / decrypt throughput, native.
 //! Run: `cargo bench --bench envelope_native`
 

@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, missing_docs)]
 //! Interop fixture tool for the envelope module.
 //!
 //! `envelope_fixture write DIR` writes kmsim messages to `DIR/kmsim/` plus

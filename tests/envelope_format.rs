@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, missing_docs)]
 //! Message-format tests: known answers, round trips across frame
 //! boundaries, and rejection of every bit flip, truncation, wrong context
 //! and commitment mismatch.

@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, missing_docs)]
 //! Keyring and CMM tests: raw AES key sizes, multi-keyring, the KMS keyring
 //! against an in-test fake KMS (multi-key, two accounts), and the caching CMM.
 
