@@ -32,6 +32,7 @@ pub mod bytes;
 pub mod clock;
 pub mod error;
 pub mod kms;
+pub mod protocol;
 pub mod rng;
 pub mod simulator;
 pub mod world;
