@@ -202,7 +202,7 @@ pub fn handle(sim: &mut Simulator, request: &HttpRequest, options: &ProtocolOpti
     let request_id = options.request_ids.next_id();
     let route = route(request);
     let response = if request.body.len() > options.max_body_bytes {
-        too_large(&route, request.body.len(), options.max_body_bytes)
+        too_large(&route, request.body.len(), options.max_body_bytes, &request_id)
     } else {
         match &route {
             Route::Control => control::handle_control(sim, request),
@@ -221,11 +221,11 @@ pub fn handle(sim: &mut Simulator, request: &HttpRequest, options: &ProtocolOpti
     response.with_header("x-amzn-RequestId", &request_id)
 }
 
-fn too_large(route: &Route, length: usize, limit: usize) -> HttpResponse {
+fn too_large(route: &Route, length: usize, limit: usize, request_id: &str) -> HttpResponse {
     let message = format!("Request body of {length} bytes exceeds the limit of {limit} bytes");
     match route {
         Route::Query { service, .. } => {
-            query::error_response(*service, &WireError::new("RequestEntityTooLarge", 413, message), "")
+            query::error_response(*service, &WireError::new("RequestEntityTooLarge", 413, message), request_id)
         }
         Route::Control => HttpResponse::json(413, &serde_json::json!({"error": "RequestEntityTooLarge", "message": message})),
         _ => json::error_response(&WireError::new("RequestEntityTooLargeException", 413, message)),
