@@ -1,6 +1,9 @@
 //! SigV4: AWS's published signature test vectors, requests signed here, and
 //! strict-mode authentication errors through `protocol::handle`.
 
+// Test helpers may unwrap and index: a failure is a test failure.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
 use kmsim::audit::AuditQuery;
 use kmsim::protocol::sigv4::{read_signature, sign_request, verify, SignatureInfo, SigningParams, VerifyFailure};
 use kmsim::protocol::{handle, HttpRequest, HttpResponse, KeyLookup, Principal, ProtocolOptions, StaticPrincipals};
@@ -10,7 +13,13 @@ use std::sync::Arc;
 const EXAMPLE_SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
 
 /// A request from the AWS SigV4 test suite (`AKIDEXAMPLE`, 2015-08-30, us-east-1, service `service`).
-fn suite_request(method: &str, path: &str, extra: &[(&str, &str)], signed_headers: &str, signature: &str) -> HttpRequest {
+fn suite_request(
+    method: &str,
+    path: &str,
+    extra: &[(&str, &str)],
+    signed_headers: &str,
+    signature: &str,
+) -> HttpRequest {
     let mut request = HttpRequest::new(method, path).with_header("Host", "example.amazonaws.com");
     for (name, value) in extra {
         request = request.with_header(name, value);
@@ -114,7 +123,8 @@ fn aws_sigv4_test_suite_vectors_verify() {
 
 #[test]
 fn malformed_and_presigned_signatures_are_read() {
-    let missing_parts = HttpRequest::new("GET", "/").with_header("Authorization", "AWS4-HMAC-SHA256 Credential=AK/20250101/eu-west-1/kms/aws4_request");
+    let missing_parts = HttpRequest::new("GET", "/")
+        .with_header("Authorization", "AWS4-HMAC-SHA256 Credential=AK/20250101/eu-west-1/kms/aws4_request");
     match read_signature(&missing_parts) {
         SignatureInfo::Malformed { credential: Some(c), .. } => assert_eq!(c.region, "eu-west-1"),
         other => panic!("{other:?}"),
@@ -173,7 +183,8 @@ fn json_error(response: &HttpResponse) -> (u16, String) {
 
 fn xml_error(response: &HttpResponse) -> (u16, String) {
     let body = response.body_text();
-    let code = body.split("<Code>").nth(1).and_then(|rest| rest.split("</Code>").next()).unwrap_or_default().to_string();
+    let code =
+        body.split("<Code>").nth(1).and_then(|rest| rest.split("</Code>").next()).unwrap_or_default().to_string();
     assert!(body.contains("<Type>Sender</Type>") && body.contains("<RequestId>"), "{body}");
     (response.status, code)
 }
@@ -208,7 +219,10 @@ fn strict_mode_errors_for_json_services() {
     unsigned.headers.retain(|(name, _)| !name.eq_ignore_ascii_case("authorization"));
     assert_eq!(json_error(&handle(&mut sim, &unsigned, &options)), (403, "MissingAuthenticationToken".into()));
     let mut malformed = unsigned.clone();
-    malformed.headers.push(("Authorization".into(), "AWS4-HMAC-SHA256 Credential=AKIAALICE/20250101/us-east-1/kms/aws4_request".into()));
+    malformed.headers.push((
+        "Authorization".into(),
+        "AWS4-HMAC-SHA256 Credential=AKIAALICE/20250101/us-east-1/kms/aws4_request".into(),
+    ));
     assert_eq!(json_error(&handle(&mut sim, &malformed, &options)), (400, "IncompleteSignature".into()));
     let mut undated = good.clone();
     undated.headers.retain(|(name, _)| !name.eq_ignore_ascii_case("x-amz-date"));
@@ -224,7 +238,8 @@ fn strict_mode_errors_for_query_services() {
     let mut sim = Simulator::seeded("strict-query");
     let options = strict_options();
     let body = "Action=GetCallerIdentity&Version=2011-06-15";
-    let tampered = signed("", body, "AKIAALICE", "alice-secret", "sts").with_body(&b"Action=GetCallerIdentity&Version=2011-06-16"[..]);
+    let tampered = signed("", body, "AKIAALICE", "alice-secret", "sts")
+        .with_body(&b"Action=GetCallerIdentity&Version=2011-06-16"[..]);
     assert_eq!(xml_error(&handle(&mut sim, &tampered, &options)), (403, "SignatureDoesNotMatch".into()));
     let unknown = signed("", body, "AKIAMALLORY", "x", "sts");
     assert_eq!(xml_error(&handle(&mut sim, &unknown, &options)), (403, "InvalidClientTokenId".into()));
@@ -236,7 +251,10 @@ fn strict_mode_errors_for_query_services() {
     // A correctly signed request gets past authentication (to whatever STS answers).
     let good = signed("", body, "AKIAALICE", "alice-secret", "sts");
     let response = handle(&mut sim, &good, &options);
-    assert!(!response.body_text().contains("SignatureDoesNotMatch") && !response.body_text().contains("InvalidClientTokenId"));
+    assert!(
+        !response.body_text().contains("SignatureDoesNotMatch")
+            && !response.body_text().contains("InvalidClientTokenId")
+    );
 }
 
 #[test]

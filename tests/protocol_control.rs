@@ -1,5 +1,8 @@
 //! The `/_kmsim/` control endpoints through `protocol::handle`.
 
+// Test helpers may unwrap and index: a failure is a test failure.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
 use kmsim::protocol::{handle, HttpRequest, HttpResponse, ProtocolOptions};
 use kmsim::Simulator;
 use serde_json::{json, Value};
@@ -36,12 +39,23 @@ fn clock_reads_sets_and_advances() {
     let advanced = send(&mut sim, "POST", "/_kmsim/clock", r#"{"advanceDays": 2}"#);
     assert_eq!(advanced.status, 200);
     assert_eq!(advanced.body_json()["iso"], "2025-01-03T00:00:00.000Z");
-    assert_eq!(send(&mut sim, "POST", "/_kmsim/clock", r#"{"advanceMs": 1500}"#).body_json()["iso"], "2025-01-03T00:00:01.500Z");
-    assert_eq!(send(&mut sim, "POST", "/_kmsim/clock", r#"{"set": "2026-06-01T12:00:00Z"}"#).body_json()["iso"], "2026-06-01T12:00:00.000Z");
-    assert_eq!(send(&mut sim, "POST", "/_kmsim/clock", r#"{"set": 1735689600000}"#).body_json()["now"], 1_735_689_600_000_i64);
+    assert_eq!(
+        send(&mut sim, "POST", "/_kmsim/clock", r#"{"advanceMs": 1500}"#).body_json()["iso"],
+        "2025-01-03T00:00:01.500Z"
+    );
+    assert_eq!(
+        send(&mut sim, "POST", "/_kmsim/clock", r#"{"set": "2026-06-01T12:00:00Z"}"#).body_json()["iso"],
+        "2026-06-01T12:00:00.000Z"
+    );
+    assert_eq!(
+        send(&mut sim, "POST", "/_kmsim/clock", r#"{"set": 1735689600000}"#).body_json()["now"],
+        1_735_689_600_000_i64
+    );
     assert_eq!(sim.now().millis(), 1_735_689_600_000);
 
-    for bad in ["", "[]", r#"{"set": "yesterday"}"#, r#"{"advanceMs": -5}"#, r#"{"advanceDays": "x"}"#, r#"{"other": 1}"#] {
+    for bad in
+        ["", "[]", r#"{"set": "yesterday"}"#, r#"{"advanceMs": -5}"#, r#"{"advanceDays": "x"}"#, r#"{"other": 1}"#]
+    {
         let response = send(&mut sim, "POST", "/_kmsim/clock", bad);
         assert_eq!(response.status, 400, "{bad}");
         assert_eq!(response.body_json()["error"], "ValidationException");
@@ -57,7 +71,9 @@ fn clock_advances_fire_due_work() {
     let key = kms(&mut sim, "TrentService.CreateKey", json!({}))["KeyMetadata"]["KeyId"].as_str().unwrap().to_string();
     kms(&mut sim, "TrentService.ScheduleKeyDeletion", json!({"KeyId": key, "PendingWindowInDays": 7}));
     send(&mut sim, "POST", "/_kmsim/clock", r#"{"advanceDays": 8}"#);
-    let request = HttpRequest::new("POST", "/").with_header("X-Amz-Target", "TrentService.DescribeKey").with_body(json!({"KeyId": key}).to_string());
+    let request = HttpRequest::new("POST", "/")
+        .with_header("X-Amz-Target", "TrentService.DescribeKey")
+        .with_body(json!({"KeyId": key}).to_string());
     let response = handle(&mut sim, &request, &ProtocolOptions::default());
     assert_eq!(response.body_json()["__type"], "NotFoundException", "{}", response.body_text());
 }
@@ -67,7 +83,9 @@ fn audit_lists_filters_and_clears() {
     let mut sim = Simulator::seeded("audit");
     kms(&mut sim, "TrentService.CreateKey", json!({}));
     kms(&mut sim, "TrentService.ListKeys", json!({}));
-    let request = HttpRequest::new("POST", "/").with_header("X-Amz-Target", "TrentService.DescribeKey").with_body(&b"{\"KeyId\":\"nope\"}"[..]);
+    let request = HttpRequest::new("POST", "/")
+        .with_header("X-Amz-Target", "TrentService.DescribeKey")
+        .with_body(&b"{\"KeyId\":\"nope\"}"[..]);
     handle(&mut sim, &request, &ProtocolOptions::default());
 
     let all = send(&mut sim, "GET", "/_kmsim/audit", "").body_json();
@@ -104,7 +122,10 @@ fn snapshots_export_and_import() {
         let response = send(&mut other, "POST", "/_kmsim/snapshot", bad);
         assert_eq!(response.status, 400, "{bad}");
     }
-    assert_eq!(kms(&mut other, "TrentService.DescribeKey", json!({"KeyId": key}))["KeyMetadata"]["KeyId"], key.as_str());
+    assert_eq!(
+        kms(&mut other, "TrentService.DescribeKey", json!({"KeyId": key}))["KeyMetadata"]["KeyId"],
+        key.as_str()
+    );
 }
 
 #[test]

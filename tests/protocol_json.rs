@@ -1,6 +1,9 @@
 //! AWS JSON 1.1 through `protocol::handle`: routing, KMS end to end with
 //! requests shaped as AWS SDK for JavaScript v3 sends them, and every error path.
 
+// Test helpers may unwrap and index: a failure is a test failure.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
 use kmsim::audit::AuditQuery;
 use kmsim::protocol::sigv4::{sign_request, SigningParams};
 use kmsim::protocol::{handle, route, HttpRequest, HttpResponse, ProtocolOptions, Route};
@@ -66,7 +69,10 @@ fn targets_route_to_their_services() {
         route(&request("secretsmanager.GetSecretValue")),
         json(Some(Service::SecretsManager), "GetSecretValue", "secretsmanager.GetSecretValue")
     );
-    assert_eq!(route(&request("AmazonSSM.GetParameter")), json(Some(Service::Ssm), "GetParameter", "AmazonSSM.GetParameter"));
+    assert_eq!(
+        route(&request("AmazonSSM.GetParameter")),
+        json(Some(Service::Ssm), "GetParameter", "AmazonSSM.GetParameter")
+    );
     assert_eq!(route(&request("DynamoDB_20120810.GetItem")), json(None, "GetItem", "DynamoDB_20120810.GetItem"));
     assert_eq!(route(&HttpRequest::new("GET", "/")), Route::Unroutable);
     assert_eq!(route(&HttpRequest::new("GET", "/_kmsim/health")), Route::Control);
@@ -77,12 +83,16 @@ fn secrets_manager_and_ssm_reach_their_dispatchers() {
     // Whatever those services answer, it must come from them (a JSON body
     // with a request id), not from a routing failure naming another service.
     let mut sim = Simulator::seeded("routing");
-    for (target, service) in [("secretsmanager.ListSecrets", "secretsmanager"), ("AmazonSSM.DescribeParameters", "ssm")] {
+    for (target, service) in [("secretsmanager.ListSecrets", "secretsmanager"), ("AmazonSSM.DescribeParameters", "ssm")]
+    {
         let response = call(&mut sim, target, json!({}));
         assert!(response.header("x-amzn-RequestId").is_some());
         if response.status != 200 {
             let message = response.body_json()["message"].as_str().unwrap_or_default().to_string();
-            assert!(message.contains(service) || message.contains("ListSecrets") || message.contains("DescribeParameters"), "{message}");
+            assert!(
+                message.contains(service) || message.contains("ListSecrets") || message.contains("DescribeParameters"),
+                "{message}"
+            );
         }
     }
 }
@@ -90,7 +100,11 @@ fn secrets_manager_and_ssm_reach_their_dispatchers() {
 #[test]
 fn kms_round_trip_through_the_wire() {
     let mut sim = Simulator::seeded("wire");
-    let created = call(&mut sim, "TrentService.CreateKey", json!({"Description": "wire test", "Tags": [{"TagKey": "env", "TagValue": "test"}]}));
+    let created = call(
+        &mut sim,
+        "TrentService.CreateKey",
+        json!({"Description": "wire test", "Tags": [{"TagKey": "env", "TagValue": "test"}]}),
+    );
     assert_eq!(created.status, 200, "{}", created.body_text());
     assert_eq!(created.header("content-type"), Some("application/x-amz-json-1.1"));
     let request_id = created.header("x-amzn-RequestId").unwrap().to_string();
@@ -114,11 +128,19 @@ fn kms_round_trip_through_the_wire() {
     assert_eq!(encrypted.status, 200, "{}", encrypted.body_text());
     let blob = encrypted.body_json()["CiphertextBlob"].as_str().unwrap().to_string();
 
-    let decrypted = call(&mut sim, "TrentService.Decrypt", json!({"CiphertextBlob": blob, "EncryptionContext": {"purpose": "test"}}));
+    let decrypted = call(
+        &mut sim,
+        "TrentService.Decrypt",
+        json!({"CiphertextBlob": blob, "EncryptionContext": {"purpose": "test"}}),
+    );
     assert_eq!(decrypted.status, 200, "{}", decrypted.body_text());
     assert_eq!(decrypted.body_json()["Plaintext"], "aGVsbG8gd2lyZQ==");
 
-    let wrong_context = call(&mut sim, "TrentService.Decrypt", json!({"CiphertextBlob": blob, "EncryptionContext": {"purpose": "other"}}));
+    let wrong_context = call(
+        &mut sim,
+        "TrentService.Decrypt",
+        json!({"CiphertextBlob": blob, "EncryptionContext": {"purpose": "other"}}),
+    );
     assert_error(&wrong_context, "InvalidCiphertextException", 400);
 
     let missing = call(&mut sim, "TrentService.DescribeKey", json!({"KeyId": "alias/nope"}));
@@ -163,7 +185,11 @@ fn unknown_operations_and_targets() {
     assert_error(&call(&mut sim, "TrentService.", json!({})), "UnknownOperationException", 400);
     assert_error(&call(&mut sim, "TrentService", json!({})), "UnknownOperationException", 400);
     assert_error(&call(&mut sim, "Nope_2014.Encrypt", json!({})), "UnknownOperationException", 400);
-    assert_error(&handle(&mut sim, &HttpRequest::new("POST", "/"), &ProtocolOptions::default()), "UnknownOperationException", 400);
+    assert_error(
+        &handle(&mut sim, &HttpRequest::new("POST", "/"), &ProtocolOptions::default()),
+        "UnknownOperationException",
+        400,
+    );
 }
 
 #[test]
@@ -181,7 +207,11 @@ fn bodies_that_do_not_deserialize() {
     }
     // Wrong member types.
     assert_error(&call(&mut sim, "TrentService.DescribeKey", json!({"KeyId": 5})), "SerializationException", 400);
-    assert_error(&call(&mut sim, "TrentService.Encrypt", json!({"KeyId": "k", "Plaintext": "%%%not base64"})), "SerializationException", 400);
+    assert_error(
+        &call(&mut sim, "TrentService.Encrypt", json!({"KeyId": "k", "Plaintext": "%%%not base64"})),
+        "SerializationException",
+        400,
+    );
     // Missing required members.
     assert_error(&call(&mut sim, "TrentService.Encrypt", json!({"Plaintext": "aGk="})), "ValidationException", 400);
     // An empty body is `{}`: DescribeKey then lacks KeyId; ListKeys succeeds.
@@ -207,7 +237,8 @@ fn oversize_bodies_are_refused_before_parsing() {
     assert_error(&response, "RequestEntityTooLargeException", 413);
     assert!(sim.audit_events(&AuditQuery::default()).is_empty(), "nothing ran");
     // At the limit is fine.
-    let small = HttpRequest::new("POST", "/").with_header("X-Amz-Target", "TrentService.ListKeys").with_body(vec![b' '; 64]);
+    let small =
+        HttpRequest::new("POST", "/").with_header("X-Amz-Target", "TrentService.ListKeys").with_body(vec![b' '; 64]);
     assert_eq!(handle(&mut sim, &small, &options).status, 200);
 }
 

@@ -1,5 +1,8 @@
 //! AWS Query (IAM, STS) routing and XML error rendering through `protocol::handle`.
 
+// Test helpers may unwrap and index: a failure is a test failure.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
 use kmsim::protocol::{handle, route, HttpRequest, ProtocolOptions, Route};
 use kmsim::{Service, Simulator};
 
@@ -38,7 +41,11 @@ fn the_service_comes_from_the_credential_scope_then_the_host_then_the_action() {
 
 fn error_parts(body: &str) -> (String, String, String) {
     let element = |tag: &str| {
-        body.split(&format!("<{tag}>")).nth(1).and_then(|rest| rest.split(&format!("</{tag}>")).next()).unwrap_or_default().to_string()
+        body.split(&format!("<{tag}>"))
+            .nth(1)
+            .and_then(|rest| rest.split(&format!("</{tag}>")).next())
+            .unwrap_or_default()
+            .to_string()
     };
     (element("Type"), element("Code"), element("RequestId"))
 }
@@ -47,7 +54,11 @@ fn error_parts(body: &str) -> (String, String, String) {
 fn unknown_and_missing_actions_are_query_errors() {
     let mut sim = Simulator::seeded("query");
     let options = ProtocolOptions::default();
-    let response = handle(&mut sim, &form("Action=NoSuchAction&Version=2010-05-08").with_header("Host", "iam.amazonaws.com"), &options);
+    let response = handle(
+        &mut sim,
+        &form("Action=NoSuchAction&Version=2010-05-08").with_header("Host", "iam.amazonaws.com"),
+        &options,
+    );
     assert_eq!(response.status, 400);
     assert_eq!(response.header("content-type"), Some("text/xml"));
     let body = response.body_text();

@@ -97,11 +97,19 @@ fn parse_count(value: &Value) -> Option<f64> {
 
 fn set_clock(sim: &mut Simulator, body: &[u8]) -> HttpResponse {
     let Ok(Value::Object(command)) = serde_json::from_slice::<Value>(body) else {
-        return failure(400, "ValidationException", "expected a JSON object: {\"set\": …}, {\"advanceMs\": n} or {\"advanceDays\": n}");
+        return failure(
+            400,
+            "ValidationException",
+            "expected a JSON object: {\"set\": …}, {\"advanceMs\": n} or {\"advanceDays\": n}",
+        );
     };
     if let Some(at) = command.get("set") {
         let Some(at) = parse_time(at) else {
-            return failure(400, "ValidationException", "\"set\" must be milliseconds since the epoch or an ISO-8601 time");
+            return failure(
+                400,
+                "ValidationException",
+                "\"set\" must be milliseconds since the epoch or an ISO-8601 time",
+            );
         };
         sim.set_time(at);
     } else if let Some(ms) = command.get("advanceMs") {

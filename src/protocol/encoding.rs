@@ -69,9 +69,7 @@ pub(crate) fn split_pairs(text: &str) -> impl Iterator<Item = (&str, &str)> {
 /// Decodes an `application/x-www-form-urlencoded` body (or a query string)
 /// into name/value pairs, in order.
 pub(crate) fn decode_form(text: &str) -> Vec<(String, String)> {
-    split_pairs(text)
-        .map(|(name, value)| (percent_decode_text(name, true), percent_decode_text(value, true)))
-        .collect()
+    split_pairs(text).map(|(name, value)| (percent_decode_text(name, true), percent_decode_text(value, true))).collect()
 }
 
 /// Lowercase hex of `bytes`.

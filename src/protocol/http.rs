@@ -70,7 +70,11 @@ pub struct HttpResponse {
 impl HttpResponse {
     /// A response with `status`, a `Content-Type` and a body.
     pub fn new(status: u16, content_type: &str, body: impl Into<Vec<u8>>) -> Self {
-        HttpResponse { status, headers: vec![("Content-Type".to_string(), content_type.to_string())], body: body.into() }
+        HttpResponse {
+            status,
+            headers: vec![("Content-Type".to_string(), content_type.to_string())],
+            body: body.into(),
+        }
     }
 
     /// A JSON response (`application/json`).

@@ -184,7 +184,8 @@ pub fn route(request: &HttpRequest) -> Route {
     } else {
         None
     };
-    let is_form = request.header("content-type").is_some_and(|ct| ct.to_ascii_lowercase().contains("x-www-form-urlencoded"));
+    let is_form =
+        request.header("content-type").is_some_and(|ct| ct.to_ascii_lowercase().contains("x-www-form-urlencoded"));
     if action.is_none() && scope_service.is_none() && host_service.is_none() && !is_form {
         return Route::Unroutable;
     }
@@ -200,11 +201,11 @@ pub fn route(request: &HttpRequest) -> Route {
 /// renders the AWS-shaped response. Never panics, whatever the input.
 pub fn handle(sim: &mut Simulator, request: &HttpRequest, options: &ProtocolOptions) -> HttpResponse {
     let request_id = options.request_ids.next_id();
-    let route = route(request);
     let response = if request.body.len() > options.max_body_bytes {
-        too_large(&route, request.body.len(), options.max_body_bytes, &request_id)
+        // Refused before the body is looked at.
+        too_large(&route_by_headers(request), request.body.len(), options.max_body_bytes, &request_id)
     } else {
-        match &route {
+        match &route(request) {
             Route::Control => control::handle_control(sim, request),
             Route::Json { service, operation, target } => {
                 json::handle_json(sim, request, options, *service, operation, target)
@@ -221,13 +222,35 @@ pub fn handle(sim: &mut Simulator, request: &HttpRequest, options: &ProtocolOpti
     response.with_header("x-amzn-RequestId", &request_id)
 }
 
+/// A cheap routing guess from the path and headers alone (for refusing oversize bodies).
+fn route_by_headers(request: &HttpRequest) -> Route {
+    let path = request.path_only();
+    if path == "/_kmsim" || path.starts_with("/_kmsim/") {
+        return Route::Control;
+    }
+    if request.header("x-amz-target").is_some() {
+        return Route::Json { service: None, operation: String::new(), target: String::new() };
+    }
+    let host = request.header("host").unwrap_or_default().trim().to_ascii_lowercase();
+    let service = if host.starts_with("sts.") { Service::Sts } else { Service::Iam };
+    let is_form =
+        request.header("content-type").is_some_and(|ct| ct.to_ascii_lowercase().contains("x-www-form-urlencoded"));
+    if is_form || host.starts_with("sts.") || host.starts_with("iam.") {
+        Route::Query { service, action: None, version: None }
+    } else {
+        Route::Unroutable
+    }
+}
+
 fn too_large(route: &Route, length: usize, limit: usize, request_id: &str) -> HttpResponse {
     let message = format!("Request body of {length} bytes exceeds the limit of {limit} bytes");
     match route {
         Route::Query { service, .. } => {
             query::error_response(*service, &WireError::new("RequestEntityTooLarge", 413, message), request_id)
         }
-        Route::Control => HttpResponse::json(413, &serde_json::json!({"error": "RequestEntityTooLarge", "message": message})),
+        Route::Control => {
+            HttpResponse::json(413, &serde_json::json!({"error": "RequestEntityTooLarge", "message": message}))
+        }
         _ => json::error_response(&WireError::new("RequestEntityTooLargeException", 413, message)),
     }
 }
@@ -286,8 +309,12 @@ pub(crate) fn call_context(
     };
     if lookup == KeyLookup::Expired {
         return Err(match dialect {
-            Dialect::Json => WireError::new("ExpiredTokenException", 400, "The security token included in the request is expired"),
-            Dialect::Query => WireError::code(ErrorCode::ExpiredToken, "The security token included in the request is expired"),
+            Dialect::Json => {
+                WireError::new("ExpiredTokenException", 400, "The security token included in the request is expired")
+            }
+            Dialect::Query => {
+                WireError::code(ErrorCode::ExpiredToken, "The security token included in the request is expired")
+            }
         });
     }
     let (caller, mfa_present) = if options.strict_auth {
@@ -320,8 +347,7 @@ pub(crate) fn call_context(
         Some(proto) => proto.trim().eq_ignore_ascii_case("https"),
         None => options.secure_transport,
     };
-    ctx.user_agent =
-        request.header("user-agent").or_else(|| request.header("x-amz-user-agent")).map(str::to_string);
+    ctx.user_agent = request.header("user-agent").or_else(|| request.header("x-amz-user-agent")).map(str::to_string);
     Ok(ctx)
 }
 

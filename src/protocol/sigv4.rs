@@ -105,15 +105,15 @@ pub fn read_signature(request: &HttpRequest) -> SignatureInfo {
     if let Some(header) = request.header("authorization") {
         return read_authorization_header(request, header.trim(), session_token);
     }
-    let query: Vec<(String, String)> = split_pairs(request.query_string())
-        .map(|(name, value)| (decode(name), decode(value)))
-        .collect();
+    let query: Vec<(String, String)> =
+        split_pairs(request.query_string()).map(|(name, value)| (decode(name), decode(value))).collect();
     let param = |name: &str| query.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone());
     let Some(algorithm) = param("X-Amz-Algorithm") else {
         return SignatureInfo::Absent;
     };
     let credential = param("X-Amz-Credential").and_then(|c| CredentialScope::parse(&c));
-    let malformed = |reason: &str| SignatureInfo::Malformed { reason: reason.to_string(), credential: credential.clone() };
+    let malformed =
+        |reason: &str| SignatureInfo::Malformed { reason: reason.to_string(), credential: credential.clone() };
     if algorithm != ALGORITHM {
         return malformed("Unsupported signing algorithm in X-Amz-Algorithm");
     }
@@ -233,7 +233,8 @@ pub fn verify(request: &HttpRequest, signature: &Signature, secret_access_key: &
                 "{}\n{path}\n{query}\n{headers}\n{signed_list}\n{payload_hash}",
                 request.method.to_ascii_uppercase()
             );
-            let expected = hex_lower(&hmac_sha256(&key, string_to_sign(amz_date, &signature.credential, &canonical).as_bytes()));
+            let expected =
+                hex_lower(&hmac_sha256(&key, string_to_sign(amz_date, &signature.credential, &canonical).as_bytes()));
             if bool::from(expected.as_bytes().ct_eq(signature.signature.as_bytes())) {
                 return Ok(());
             }
@@ -390,10 +391,8 @@ pub fn sign_request(request: &mut HttpRequest, params: &SigningParams<'_>) {
         region: params.region.to_string(),
         service: params.service.to_string(),
     };
-    let payload_hash = request
-        .header("x-amz-content-sha256")
-        .map(str::to_string)
-        .unwrap_or_else(|| sha256_hex(&request.body));
+    let payload_hash =
+        request.header("x-amz-content-sha256").map(str::to_string).unwrap_or_else(|| sha256_hex(&request.body));
     let path = canonical_path_candidates(request.path_only()).into_iter().next().unwrap_or_else(|| "/".to_string());
     let canonical = format!(
         "{}\n{path}\n{}\n{}\n{}\n{payload_hash}",
@@ -433,9 +432,35 @@ mod tests {
     fn credential_scopes_parse_strictly() {
         let scope = CredentialScope::parse("AKID/20250101/us-east-1/kms/aws4_request").unwrap();
         assert_eq!((scope.region.as_str(), scope.service.as_str()), ("us-east-1", "kms"));
-        for bad in ["", "AKID/20250101/us-east-1/kms", "AKID/20250101/us-east-1/kms/aws4_request/x", "/d/r/s/aws4_request"] {
+        for bad in
+            ["", "AKID/20250101/us-east-1/kms", "AKID/20250101/us-east-1/kms/aws4_request/x", "/d/r/s/aws4_request"]
+        {
             assert!(CredentialScope::parse(bad).is_none(), "{bad}");
         }
+    }
+
+    #[test]
+    fn presigned_query_signatures_verify() {
+        let query = "Action=GetCallerIdentity&Version=2011-06-15&X-Amz-Algorithm=AWS4-HMAC-SHA256\
+                     &X-Amz-Credential=AKID%2F20250101%2Fus-east-1%2Fsts%2Faws4_request\
+                     &X-Amz-Date=20250101T000000Z&X-Amz-SignedHeaders=host";
+        let unsigned = HttpRequest::new("GET", &format!("/?{query}")).with_header("Host", "sts.amazonaws.com");
+        let canonical = format!(
+            "GET\n/\n{}\n{}\nhost\n{}",
+            canonical_query(query, true),
+            canonical_headers(&unsigned, &["host".to_string()]),
+            sha256_hex(b"")
+        );
+        let scope = CredentialScope::parse("AKID/20250101/us-east-1/sts/aws4_request").unwrap();
+        let key = signing_key("secret", "20250101", "us-east-1", "sts");
+        let signature =
+            hex_lower(&hmac_sha256(&key, string_to_sign("20250101T000000Z", &scope, &canonical).as_bytes()));
+        let request = HttpRequest::new("GET", &format!("/?{query}&X-Amz-Signature={signature}"))
+            .with_header("Host", "sts.amazonaws.com");
+        let SignatureInfo::Present(parsed) = read_signature(&request) else { panic!("not read") };
+        assert!(parsed.presigned);
+        assert_eq!(verify(&request, &parsed, "secret"), Ok(()));
+        assert!(verify(&request, &parsed, "other").is_err());
     }
 
     #[test]
