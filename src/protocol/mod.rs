@@ -11,6 +11,10 @@
 //! * **AWS Query** (IAM, STS): a form body (or query string) with
 //!   `Action=…&Version=…`; the service comes from the SigV4 credential scope,
 //!   else the `Host` (`iam.` / `sts.`); responses and errors are XML.
+//!   Operations receive the parameters as JSON with every value a string
+//!   (`A.member.N` → arrays, `A.entry.N.key/value` → objects); their JSON
+//!   output becomes XML (arrays as `<member>`, numeric members named
+//!   `…Date`, `…Time`, `Expiration`, `PasswordLastUsed` as ISO-8601).
 //! * **Identity**: SigV4 names the access key, region and service; a
 //!   [`PrincipalDirectory`] maps keys to principals. With
 //!   [`ProtocolOptions::strict_auth`] the signature is verified.
