@@ -33,6 +33,7 @@ pub mod clock;
 pub mod envelope;
 pub mod error;
 pub mod kms;
+pub mod protocol;
 pub mod rng;
 pub mod simulator;
 pub mod world;
