@@ -3,6 +3,7 @@
 // and the AWS JSON wire shapes the core speaks (base64, epoch seconds).
 
 import { toWire, fromWire, contextPairs } from './shapes.js';
+import { makeRequestHandler } from './http.js';
 
 const DEFAULT_CALLER = 0;
 
@@ -57,6 +58,36 @@ export function makeApi(glue) {
     /** The JSON 1.1 request/response path without conversions (for wire front ends). */
     callJson(service, operation, json) {
       return this.#wasm.call(this.#caller, service, operation, json);
+    }
+
+    /** Serves one raw HTTP request as AWS would (used by `kmsim serve`). */
+    handleHttp(method, path, headers, body, sourceIp) {
+      return this.#wasm.handleHttp(method, path, headers, body, sourceIp);
+    }
+
+    /** Sets how HTTP requests are treated (`strictAuth`, `defaultRegion`, `maxBodyBytes`, …). */
+    configureProtocol(options) {
+      this.#wasm.configureProtocol(JSON.stringify(options ?? {}));
+    }
+
+    /** A `requestHandler` for AWS SDK v3 clients: requests never leave the process. */
+    requestHandler() {
+      return makeRequestHandler((m, p, h, b) => this.#wasm.handleHttp(m, p, h, b, undefined));
+    }
+
+    /**
+     * Everything an AWS SDK v3 client needs to talk to this simulator in-process:
+     * `new KMSClient(sim.clientConfig())`. Credentials are dummies unless given;
+     * a 12-digit access key id means that account's root.
+     */
+    clientConfig({ region = 'us-east-1', accessKeyId = 'AKIAKMSIMEXAMPLE', secretAccessKey = 'kmsim', sessionToken } = {}) {
+      return {
+        region,
+        endpoint: 'https://kmsim.invalid',
+        credentials: { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) },
+        requestHandler: this.requestHandler(),
+        maxAttempts: 1,
+      };
     }
 
     exportSnapshot() {

@@ -10,6 +10,7 @@ use crate::error::{AwsError, ErrorCode};
 use crate::kms::ops::{
     Decrypt, DecryptRequest, Encrypt, EncryptRequest, GenerateDataKey, GenerateDataKeyRequest,
 };
+use crate::protocol::{HttpRequest, ProtocolOptions};
 use crate::simulator::{Service, Simulator, SimulatorConfig};
 use crate::world::{CallContext, Caller};
 use js_sys::{Object, Reflect, Uint8Array};
@@ -69,6 +70,8 @@ pub struct WasmSimulator {
     sim: Simulator,
     /// Call contexts registered by JS; index 0 is the default account's root.
     contexts: Vec<CallContext>,
+    /// How HTTP requests from the SDK handler and `kmsim serve` are treated.
+    protocol: ProtocolOptions,
 }
 
 #[wasm_bindgen]
@@ -82,7 +85,7 @@ impl WasmSimulator {
             serde_json::from_str(config_json).map_err(|e| invalid(format!("invalid simulator options: {e}")))?
         };
         let sim = Simulator::with_time_source(&config, Some(Box::new(JsDateNow)));
-        Ok(WasmSimulator { sim, contexts: vec![CallContext::default_root()] })
+        Ok(WasmSimulator { sim, contexts: vec![CallContext::default_root()], protocol: ProtocolOptions::default() })
     }
 
     /// Registers a caller (`{"caller": {"arn": ..., "account": ...}, "region": ...}` or
@@ -214,6 +217,69 @@ impl WasmSimulator {
         set(&out, "Plaintext", &Uint8Array::from(response.plaintext.expose()).into());
         set(&out, "KeyId", &response.key_id.into());
         Ok(out)
+    }
+
+    /// Sets how HTTP requests are treated: `{"strictAuth": bool, "defaultRegion": "...",
+    /// "maxBodyBytes": n, "sourceIp": "...", "secureTransport": bool}`.
+    #[wasm_bindgen(js_name = configureProtocol)]
+    pub fn configure_protocol(&mut self, options_json: &str) -> Result<(), JsValue> {
+        #[derive(serde::Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Options {
+            strict_auth: Option<bool>,
+            default_region: Option<String>,
+            max_body_bytes: Option<usize>,
+            source_ip: Option<String>,
+            secure_transport: Option<bool>,
+        }
+        let o: Options = serde_json::from_str(options_json).map_err(|e| invalid(format!("invalid protocol options: {e}")))?;
+        if let Some(v) = o.strict_auth {
+            self.protocol.strict_auth = v;
+        }
+        if let Some(v) = o.default_region {
+            if !crate::world::is_region_name(&v) {
+                return Err(invalid(format!("'{v}' is not a region name")));
+            }
+            self.protocol.default_region = v;
+        }
+        if let Some(v) = o.max_body_bytes {
+            self.protocol.max_body_bytes = v;
+        }
+        if o.source_ip.is_some() {
+            self.protocol.source_ip = o.source_ip;
+        }
+        if let Some(v) = o.secure_transport {
+            self.protocol.secure_transport = v;
+        }
+        Ok(())
+    }
+
+    /// Serves one HTTP request the way AWS would (AWS JSON 1.1, Query, and the
+    /// `/_kmsim/` control endpoints). `headers` is `[name1, value1, name2, …]`.
+    /// Returns `{ status, headers: [name, value, …], body: Uint8Array }`; never throws.
+    #[wasm_bindgen(js_name = handleHttp)]
+    pub fn handle_http(&mut self, method: String, path: String, headers: Vec<String>, body: &[u8], source_ip: Option<String>) -> Object {
+        let mut pairs = Vec::with_capacity(headers.len() / 2);
+        let mut iter = headers.into_iter();
+        while let (Some(name), Some(value)) = (iter.next(), iter.next()) {
+            pairs.push((name, value));
+        }
+        let request = HttpRequest { method, path, headers: pairs, body: body.to_vec() };
+        let mut options = self.protocol.clone();
+        if source_ip.is_some() {
+            options.source_ip = source_ip;
+        }
+        let response = crate::protocol::handle(&mut self.sim, &request, &options);
+        let out = Object::new();
+        set(&out, "status", &JsValue::from(response.status));
+        let flat = js_sys::Array::new();
+        for (name, value) in &response.headers {
+            flat.push(&name.into());
+            flat.push(&value.into());
+        }
+        set(&out, "headers", &flat.into());
+        set(&out, "body", &Uint8Array::from(response.body.as_slice()).into());
+        out
     }
 
     /// The simulated time, ms since the epoch.
