@@ -326,7 +326,14 @@ fn set_enabled(
         KeyState::Unavailable => return Ok(Empty {}),
         KeyState::PendingDeletion | KeyState::PendingImport => return Err(state_error(key)),
     }
-    sim.kms.key_mut(&resolved.arn)?.state = if enable { KeyState::Enabled } else { KeyState::Disabled };
+    let now = sim.now();
+    let key = sim.kms.key_mut(&resolved.arn)?;
+    key.state = if enable { KeyState::Enabled } else { KeyState::Disabled };
+    // A disabled key is not rotated. Re-enabled with its material older than
+    // the rotation period, AWS rotates it at once, then keeps the period.
+    if enable && key.rotation.next_rotation.is_some_and(|next| next < now) {
+        key.rotation.next_rotation = Some(now);
+    }
     Ok(Empty {})
 }
 

@@ -1,0 +1,2 @@
+//! Property tests of the KMS simulation.
+fn main() {}
