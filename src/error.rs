@@ -69,6 +69,8 @@ error_codes! {
     InvalidKeyUsageException = 400,
     AlreadyExistsException = 400,
     InvalidArnException = 400,
+    /// Undocumented but what KMS returns for alias names under the reserved `alias/aws/` prefix.
+    NotAuthorizedException = 400,
     InvalidAliasNameException = 400,
     InvalidMarkerException = 400,
     InvalidGrantTokenException = 400,

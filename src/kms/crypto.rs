@@ -56,16 +56,25 @@ impl DerivedKeys {
 /// pairs sorted by key bytes, each as u16-length-prefixed key and value.
 /// (`{"ab":"c"}` and `{"a":"bc"}` encode differently.)
 pub fn encode_context(context: &BTreeMap<String, String>) -> Vec<u8> {
-    let mut out = Vec::with_capacity(2 + context.iter().map(|(k, v)| 4 + k.len() + v.len()).sum::<usize>());
-    push_u16(&mut out, context.len());
+    let mut out = Vec::with_capacity(encoded_context_len(context));
+    encode_context_into(&mut out, context);
+    out
+}
+
+fn encoded_context_len(context: &BTreeMap<String, String>) -> usize {
+    2 + context.iter().map(|(k, v)| 4 + k.len() + v.len()).sum::<usize>()
+}
+
+/// Appends the canonical encoding to `out` (one buffer for header and context on the hot path).
+fn encode_context_into(out: &mut Vec<u8>, context: &BTreeMap<String, String>) {
+    push_u16(out, context.len());
     // BTreeMap<String, _> iterates in byte order of the keys.
     for (k, v) in context {
-        push_u16(&mut out, k.len());
+        push_u16(out, k.len());
         out.extend_from_slice(k.as_bytes());
-        push_u16(&mut out, v.len());
+        push_u16(out, v.len());
         out.extend_from_slice(v.as_bytes());
     }
-    out
 }
 
 fn push_u16(out: &mut Vec<u8>, n: usize) {
@@ -116,9 +125,9 @@ fn split_blob(blob: &[u8]) -> Result<BlobParts<'_>, AwsError> {
 }
 
 fn aad(header_bytes: &[u8], context: &BTreeMap<String, String>) -> Vec<u8> {
-    let mut aad = Vec::with_capacity(header_bytes.len() + 64);
+    let mut aad = Vec::with_capacity(header_bytes.len() + encoded_context_len(context));
     aad.extend_from_slice(header_bytes);
-    aad.extend_from_slice(&encode_context(context));
+    encode_context_into(&mut aad, context);
     aad
 }
 

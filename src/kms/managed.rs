@@ -98,6 +98,9 @@ impl Simulator {
             rotation: RotationSettings { enabled: true, period_days: Some(365), next_rotation: Some(now.plus_days(365)) },
             imported: None,
             grants: Vec::new(),
+            on_demand_rotations: 0,
+            import_parameters: None,
+            imported_material_digest: None,
         };
         self.kms.keys.insert(arn.clone(), key);
         self.kms.aliases.insert(

@@ -11,6 +11,7 @@ pub mod ops;
 mod resolve;
 mod schedule;
 mod validate;
+pub mod wrapping;
 
 pub use model::{Alias, Key, KeyState, KmsState};
 pub use resolve::ResolvedKey;
@@ -52,6 +53,25 @@ pub fn dispatch(sim: &mut Simulator, ctx: &CallContext, operation: &str, input: 
         GenerateDataKey,
         GenerateDataKeyWithoutPlaintext,
         GenerateRandom,
+        EnableKeyRotation,
+        DisableKeyRotation,
+        GetKeyRotationStatus,
+        RotateKeyOnDemand,
+        ListKeyRotations,
+        TagResource,
+        UntagResource,
+        ListResourceTags,
+        GetKeyPolicy,
+        PutKeyPolicy,
+        ListKeyPolicies,
+        CreateGrant,
+        ListGrants,
+        ListRetirableGrants,
+        RetireGrant,
+        RevokeGrant,
+        GetParametersForImport,
+        ImportKeyMaterial,
+        DeleteImportedKeyMaterial,
     )
 }
 
@@ -75,4 +95,23 @@ pub const OPERATIONS: &[&str] = &[
     "GenerateDataKey",
     "GenerateDataKeyWithoutPlaintext",
     "GenerateRandom",
+    "EnableKeyRotation",
+    "DisableKeyRotation",
+    "GetKeyRotationStatus",
+    "RotateKeyOnDemand",
+    "ListKeyRotations",
+    "TagResource",
+    "UntagResource",
+    "ListResourceTags",
+    "GetKeyPolicy",
+    "PutKeyPolicy",
+    "ListKeyPolicies",
+    "CreateGrant",
+    "ListGrants",
+    "ListRetirableGrants",
+    "RetireGrant",
+    "RevokeGrant",
+    "GetParametersForImport",
+    "ImportKeyMaterial",
+    "DeleteImportedKeyMaterial",
 ];

@@ -136,6 +136,22 @@ pub struct ImportedMaterial {
     pub valid_to: Option<Timestamp>,
 }
 
+/// What `GetParametersForImport` handed out, kept until the next call replaces it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportParameters {
+    /// The opaque `ImportToken`.
+    pub import_token: crate::bytes::Blob,
+    /// The RSA wrapping private key, PKCS#8 DER.
+    pub wrapping_private_key: SecretBytes,
+    /// `WrappingAlgorithm` (`RSAES_OAEP_SHA_256`, …).
+    pub wrapping_algorithm: String,
+    /// `WrappingKeySpec` (`RSA_2048`, …).
+    pub wrapping_key_spec: String,
+    /// `ParametersValidTo`: 24 hours after issue.
+    pub valid_to: Timestamp,
+}
+
 /// One tag.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -179,6 +195,17 @@ pub struct Grant {
     pub constraints: Option<GrantConstraints>,
     /// `CreationDate`.
     pub creation_date: Timestamp,
+    /// Further tokens for the same grant: every idempotent `CreateGrant` retry
+    /// returns a fresh token, and all of them are interchangeable.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub other_tokens: Vec<String>,
+}
+
+impl Grant {
+    /// Whether `token` is one of this grant's tokens.
+    pub fn has_token(&self, token: &str) -> bool {
+        self.grant_token == token || self.other_tokens.iter().any(|t| t == token)
+    }
 }
 
 /// Grant constraints on the encryption context.
@@ -235,6 +262,16 @@ pub struct Key {
     pub imported: Option<ImportedMaterial>,
     /// Grants on this key.
     pub grants: Vec<Grant>,
+    /// How many `RotateKeyOnDemand` calls have succeeded (AWS caps them per key).
+    #[serde(default)]
+    pub on_demand_rotations: u32,
+    /// The wrapping key and token of the latest `GetParametersForImport` (EXTERNAL keys).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub import_parameters: Option<ImportParameters>,
+    /// A keyed digest of the first material imported: an EXTERNAL key accepts only
+    /// that material ever after, even once it has been deleted or has expired.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub imported_material_digest: Option<String>,
 }
 
 impl Key {

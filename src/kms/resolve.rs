@@ -14,13 +14,16 @@ pub struct ResolvedKey {
     pub via_alias: Option<String>,
 }
 
-/// What an operation needs of the key's state.
+/// What an operation needs of the key's state (the rows of AWS's key-state table);
+/// reading metadata, policies, grants and tags needs no check at all.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Use {
     /// Cryptographic operations: only `Enabled`.
     Crypto,
-    /// Reading metadata: any state.
-    Describe,
+    /// Changing the key's metadata (tags, description, aliases): any state but `PendingDeletion`.
+    Manage,
+    /// `CreateGrant`: like cryptographic use, but an `Unavailable` key still takes grants.
+    Grant,
 }
 
 impl KmsState {
@@ -118,22 +121,32 @@ pub(crate) fn key_does_not_exist(what: &str) -> AwsError {
     AwsError::new(ErrorCode::NotFoundException, format!("Key '{what}' does not exist"))
 }
 
-/// Refuses a key whose state does not allow `usage`, with the exception AWS uses.
-pub(crate) fn require_state(key: &Key, usage: Use) -> AwsResult<()> {
-    if usage == Use::Describe {
-        return Ok(());
-    }
+/// The exception AWS answers with when `key`'s state forbids the operation.
+pub(crate) fn state_error(key: &Key) -> AwsError {
     match key.state {
-        KeyState::Enabled => Ok(()),
-        KeyState::Disabled => Err(AwsError::new(ErrorCode::DisabledException, format!("{} is disabled.", key.arn))),
+        KeyState::Disabled => AwsError::new(ErrorCode::DisabledException, format!("{} is disabled.", key.arn)),
         KeyState::PendingDeletion => {
-            Err(AwsError::new(ErrorCode::KMSInvalidStateException, format!("{} is pending deletion.", key.arn)))
+            AwsError::new(ErrorCode::KMSInvalidStateException, format!("{} is pending deletion.", key.arn))
         }
         KeyState::PendingImport => {
-            Err(AwsError::new(ErrorCode::KMSInvalidStateException, format!("{} is pending import.", key.arn)))
+            AwsError::new(ErrorCode::KMSInvalidStateException, format!("{} is pending import.", key.arn))
         }
-        KeyState::Unavailable => {
-            Err(AwsError::new(ErrorCode::KMSInvalidStateException, format!("{} is unavailable.", key.arn)))
+        KeyState::Unavailable | KeyState::Enabled => {
+            AwsError::new(ErrorCode::KMSInvalidStateException, format!("{} is unavailable.", key.arn))
         }
+    }
+}
+
+/// Refuses a key whose state does not allow `usage`, with the exception AWS uses.
+pub(crate) fn require_state(key: &Key, usage: Use) -> AwsResult<()> {
+    let allowed = match usage {
+        Use::Crypto => key.state == KeyState::Enabled,
+        Use::Manage => key.state != KeyState::PendingDeletion,
+        Use::Grant => matches!(key.state, KeyState::Enabled | KeyState::Unavailable),
+    };
+    if allowed {
+        Ok(())
+    } else {
+        Err(state_error(key))
     }
 }

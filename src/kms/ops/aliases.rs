@@ -11,27 +11,28 @@ use crate::world::{CallContext, PARTITION};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-/// Checks an alias name as AWS does: `alias/` prefix, 1–256 characters of
-/// `[a-zA-Z0-9:/_-]`, and not the reserved `alias/aws/` prefix.
+/// Checks an alias name as AWS does: 1–256 characters matching the API
+/// pattern, the `alias/` prefix, then only letters, digits, `/`, `_` and `-`
+/// (the `:` the API pattern admits is refused), and never the `alias/aws/`
+/// prefix, which only AWS managed keys may use.
 fn check_alias_name(name: &str) -> AwsResult<()> {
     validate::length("aliasName", name, 1, 256)?;
     let valid_chars = name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b':' | b'/' | b'_' | b'-'));
     if !valid_chars {
         return Err(validate::constraint("aliasName", name, "Member must satisfy regular expression pattern: ^[a-zA-Z0-9:/_-]+$"));
     }
-    match name.strip_prefix("alias/") {
-        Some(rest) if !rest.is_empty() => {}
-        _ => {
-            return Err(AwsError::new(
-                ErrorCode::InvalidAliasNameException,
-                format!("Alias must start with the prefix \"alias/\". Please see https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html ({name})"),
-            ))
-        }
+    let Some(rest) = name.strip_prefix("alias/") else {
+        return Err(AwsError::validation(
+            "Alias must start with the prefix \"alias/\". Please see https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html",
+        ));
+    };
+    if rest.is_empty() || rest.contains(':') {
+        return Err(AwsError::validation(format!("{name} contains invalid characters for an alias")));
     }
-    if name.starts_with("alias/aws/") {
+    if rest.starts_with("aws/") {
         return Err(AwsError::new(
-            ErrorCode::NotFoundException,
-            format!("Alias {name} is reserved for AWS managed keys: the prefix alias/aws/ cannot be used."),
+            ErrorCode::NotAuthorizedException,
+            format!("{name}: the alias/aws/ prefix is reserved for AWS managed keys"),
         ));
     }
     Ok(())

@@ -6,7 +6,7 @@ use crate::bytes::SecretBytes;
 use crate::clock::{epoch_seconds, Timestamp};
 use crate::error::{AwsError, AwsResult, ErrorCode};
 use crate::kms::model::{BackingKey, Key, KeyManager, KeyPolicy, KeyState, Origin, RotationSettings, Tag};
-use crate::kms::resolve::{require_state, Use};
+use crate::kms::resolve::{require_state, state_error, Use};
 use crate::kms::validate;
 use crate::simulator::{AccessRequest, AuditDraft, ResourceKind, Simulator};
 use crate::world::{CallContext, PARTITION};
@@ -165,6 +165,9 @@ fn create_key(
         rotation: RotationSettings::default(),
         imported: None,
         grants: Vec::new(),
+        on_demand_rotations: 0,
+        import_parameters: None,
+        imported_material_digest: None,
     };
     let metadata = KeyMetadata::of(&key);
     audit.resource(&arn, &key.account, "AWS::KMS::Key");
@@ -319,26 +322,19 @@ fn set_enabled(
     require_customer_managed(key, name)?;
     match key.state {
         KeyState::Enabled | KeyState::Disabled => {}
-        other => {
-            return Err(AwsError::new(
-                ErrorCode::KMSInvalidStateException,
-                format!("{} is {}.", key.arn, describe_state(other)),
-            ))
-        }
+        // AWS accepts the call, but the state only changes once the key is available again.
+        KeyState::Unavailable => return Ok(Empty {}),
+        KeyState::PendingDeletion | KeyState::PendingImport => return Err(state_error(key)),
     }
-    sim.kms.key_mut(&resolved.arn)?.state = if enable { KeyState::Enabled } else { KeyState::Disabled };
+    let now = sim.now();
+    let key = sim.kms.key_mut(&resolved.arn)?;
+    key.state = if enable { KeyState::Enabled } else { KeyState::Disabled };
+    // A disabled key is not rotated. Re-enabled with its material older than
+    // the rotation period, AWS rotates it at once, then keeps the period.
+    if enable && key.rotation.next_rotation.is_some_and(|next| next < now) {
+        key.rotation.next_rotation = Some(now);
+    }
     Ok(Empty {})
-}
-
-/// How AWS words a state in messages.
-pub(crate) fn describe_state(state: KeyState) -> &'static str {
-    match state {
-        KeyState::Enabled => "enabled",
-        KeyState::Disabled => "disabled",
-        KeyState::PendingDeletion => "pending deletion",
-        KeyState::PendingImport => "pending import",
-        KeyState::Unavailable => "unavailable",
-    }
 }
 
 fn enable_key(sim: &mut Simulator, ctx: &CallContext, req: KeyIdOnlyRequest, audit: &mut AuditDraft) -> AwsResult<Empty> {
@@ -442,7 +438,7 @@ fn cancel_key_deletion(
     if key.state != KeyState::PendingDeletion {
         return Err(AwsError::new(
             ErrorCode::KMSInvalidStateException,
-            format!("{} is {}, not pending deletion.", key.arn, describe_state(key.state)),
+            format!("{} is not pending deletion.", key.arn),
         ));
     }
     let key = sim.kms.key_mut(&resolved.arn)?;
@@ -481,10 +477,7 @@ fn update_key_description(
     let key = sim.kms.key(&resolved.arn)?;
     authorize_key(sim, ctx, "kms:UpdateKeyDescription", key, audit)?;
     require_customer_managed(key, "UpdateKeyDescription")?;
-    require_state(key, Use::Describe)?;
-    if key.state == KeyState::PendingDeletion {
-        return Err(AwsError::new(ErrorCode::KMSInvalidStateException, format!("{} is pending deletion.", key.arn)));
-    }
+    require_state(key, Use::Manage)?;
     sim.kms.key_mut(&resolved.arn)?.description = req.description;
     Ok(Empty {})
 }

@@ -3,12 +3,22 @@
 mod aliases;
 mod common;
 mod crypto;
+mod grants;
+mod import;
 mod keys;
+mod policies;
+mod rotation;
+mod tags;
 
 pub use aliases::*;
 pub use common::{default_key_policy, KeyMetadata};
 pub use crypto::*;
+pub use grants::*;
+pub use import::*;
 pub use keys::*;
+pub use policies::*;
+pub use rotation::*;
+pub use tags::*;
 
 /// Declares an [`crate::simulator::Operation`] for KMS.
 macro_rules! kms_operation {
