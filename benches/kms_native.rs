@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, missing_docs)]
 //! Encrypt + Decrypt round trips per second through `Simulator::invoke`
 //! (32-byte plaintext, two-pair encryption context). Run with
 //! `cargo bench --bench kms_native`.
