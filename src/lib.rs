@@ -32,7 +32,9 @@ pub mod bytes;
 pub mod clock;
 pub mod error;
 pub mod kms;
+pub mod params;
 pub mod rng;
+pub mod secrets;
 pub mod simulator;
 pub mod world;
 
