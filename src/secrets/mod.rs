@@ -6,7 +6,7 @@
 
 mod access;
 pub mod database;
-pub(crate) mod envelope;
+pub mod envelope;
 mod labels;
 pub mod model;
 pub mod ops;
