@@ -1,6 +1,8 @@
 //! Parameter Store: names, tiers, versions, labels, SecureString through KMS,
 //! policies on the virtual clock, filters, tags, routing and snapshots.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+
 use kmsim::audit::AuditQuery;
 use kmsim::kms;
 use kmsim::params::model::Tag;

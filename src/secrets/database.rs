@@ -117,6 +117,12 @@ fn field<'a>(v: &'a Value, name: &str) -> AwsResult<&'a str> {
     v.get(name).and_then(Value::as_str).ok_or_else(|| db_error(format!("the secret has no {name} field")))
 }
 
+fn set_field(v: &mut Value, name: &str, text: String) -> AwsResult<()> {
+    let object = v.as_object_mut().ok_or_else(|| db_error("the secret is not a JSON object"))?;
+    object.insert(name.to_string(), Value::String(text));
+    Ok(())
+}
+
 fn get_json(sim: &mut Simulator, ctx: &CallContext, id: &str, version_id: Option<&str>, stage: &str) -> AwsResult<Value> {
     let v = sim.invoke::<GetSecretValue>(
         ctx,
@@ -140,9 +146,9 @@ impl DatabaseRotation {
                 Some(base) => base.to_string(),
                 None => format!("{user}_clone"),
             };
-            current["username"] = Value::String(next);
+            set_field(&mut current, "username", next)?;
         }
-        current["password"] = Value::String(password);
+        set_field(&mut current, "password", password)?;
         sim.invoke::<PutSecretValue>(
             ctx,
             PutSecretValueRequest {

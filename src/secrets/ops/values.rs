@@ -198,7 +198,7 @@ fn create_secret(
     }
 
     // Everything checked: draw randomness, encrypt, commit.
-    let arn = format!("{}", pattern.trim_end_matches("??????")) + &arn_suffix(sim)?;
+    let arn = pattern.trim_end_matches("??????").to_string() + &arn_suffix(sim)?;
     let version_id = match req.client_request_token {
         Some(t) => t,
         None => sim.random_uuid()?,
