@@ -33,8 +33,10 @@ pub mod clock;
 pub mod envelope;
 pub mod error;
 pub mod kms;
+pub mod params;
 pub mod protocol;
 pub mod rng;
+pub mod secrets;
 pub mod simulator;
 pub mod world;
 

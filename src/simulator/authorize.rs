@@ -47,6 +47,15 @@ pub struct AccessRequest<'a> {
     pub encryption_context: Option<&'a BTreeMap<String, String>>,
     /// The alias used in the request (`kms:RequestAlias`).
     pub request_alias: Option<&'a str>,
+    /// The resource-based policy attached to the resource (a secret's
+    /// resource policy), evaluated alongside identity policies.
+    pub resource_policy: Option<&'a str>,
+    /// Further condition keys the request carries, e.g.
+    /// `secretsmanager:SecretId`, `secretsmanager:VersionStage`,
+    /// `secretsmanager:ResourceTag/<key>`, `aws:RequestTag/<key>`, `aws:TagKeys`
+    /// (several values for a multivalued key appear as several pairs), and
+    /// `ssm:Overwrite`, `ssm:Recursive`, `ssm:Policies`.
+    pub extra_context: Vec<(String, String)>,
 }
 
 impl<'a> AccessRequest<'a> {
@@ -63,6 +72,8 @@ impl<'a> AccessRequest<'a> {
             grant_tokens: &[],
             encryption_context: None,
             request_alias: None,
+            resource_policy: None,
+            extra_context: Vec::new(),
         }
     }
 }

@@ -46,6 +46,11 @@ pub struct Simulator {
     pub(crate) rng: Box<dyn EntropySource>,
     pub(crate) kms: KmsState,
     pub(crate) audit: AuditLog,
+    // [secrets/params] Secrets Manager and Parameter Store state, and the
+    // registered rotation functions (code, not state: never snapshotted).
+    pub(crate) secrets: crate::secrets::SecretsState,
+    pub(crate) params: crate::params::ParamsState,
+    pub(crate) rotation_functions: crate::secrets::RotationRegistry,
 }
 
 impl std::fmt::Debug for Simulator {
@@ -86,6 +91,10 @@ impl Simulator {
             rng,
             kms: KmsState::default(),
             audit: AuditLog::with_capacity(config.audit_capacity.unwrap_or(crate::audit::DEFAULT_AUDIT_CAPACITY)),
+            // [secrets/params]
+            secrets: Default::default(),
+            params: Default::default(),
+            rotation_functions: Default::default(),
         }
     }
 
@@ -132,8 +141,23 @@ impl Simulator {
 
     /// Runs every piece of scheduled work due at or before `until`, in time order.
     fn run_due_work(&mut self, until: Timestamp) {
-        while let Some(due) = self.kms.next_due(until) {
-            self.kms_run_due(due);
+        // [secrets/params] KMS, Secrets Manager and Parameter Store work
+        // interleaved in time order: KMS work due up to the next Secrets
+        // Manager / Parameter Store item runs first, then that item.
+        loop {
+            let secrets = self.secrets.next_due(until);
+            let params = self.params.next_due(until);
+            let secrets_at = secrets.as_ref().map(|w| w.at());
+            let params_at = params.as_ref().map(|w| w.at());
+            let mine = [secrets_at, params_at].into_iter().flatten().min();
+            while let Some(due) = self.kms.next_due(mine.unwrap_or(until)) {
+                self.kms_run_due(due);
+            }
+            match (secrets, params) {
+                (Some(work), _) if secrets_at == mine => self.secrets_run_due(work),
+                (_, Some(work)) => self.params_run_due(work),
+                _ => break,
+            }
         }
     }
 
@@ -174,6 +198,9 @@ impl Simulator {
         let input = if input.is_null() { Value::Object(Default::default()) } else { input };
         match service {
             Service::Kms => crate::kms::dispatch(self, ctx, operation, input),
+            // [secrets/params]
+            Service::SecretsManager => crate::secrets::dispatch(self, ctx, operation, input),
+            Service::Ssm => crate::params::dispatch(self, ctx, operation, input),
             other => Err(AwsError::new(
                 crate::ErrorCode::UnknownOperationException,
                 format!("{} is not simulated yet", other.signing_name()),

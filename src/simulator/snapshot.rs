@@ -30,6 +30,12 @@ pub struct Snapshot {
     pub kms: KmsState,
     /// The audit trail.
     pub audit: AuditLog,
+    /// Secrets Manager (ciphertext only) and its simulated databases.
+    #[serde(default)]
+    pub secrets: crate::secrets::SecretsState,
+    /// Parameter Store (SecureString values as ciphertext only).
+    #[serde(default)]
+    pub params: crate::params::ParamsState,
 }
 
 impl Simulator {
@@ -42,6 +48,8 @@ impl Simulator {
             rng: self.rng.state(),
             kms: self.kms.clone(),
             audit: self.audit.clone(),
+            secrets: self.secrets.clone(),
+            params: self.params.clone(),
         }
     }
 
@@ -77,6 +85,8 @@ impl Simulator {
         self.rng = rng;
         self.kms = snapshot.kms;
         self.audit = snapshot.audit;
+        self.secrets = snapshot.secrets;
+        self.params = snapshot.params;
         self.clock.set(snapshot.now);
         Ok(())
     }

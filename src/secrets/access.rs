@@ -1,0 +1,192 @@
+//! Finding the secret a request names, asking the authorization seam, and
+//! calling KMS on the caller's behalf.
+
+use super::envelope::{self, Sealed};
+use super::model::{Secret, SecretVersion, SecretsState};
+use crate::bytes::SecretBytes;
+use crate::error::{AwsError, AwsResult, ErrorCode};
+use crate::simulator::{AccessRequest, AuditDraft, ResourceKind, Simulator};
+use crate::world::CallContext;
+use std::collections::BTreeMap;
+
+/// The CloudTrail resource type of a secret.
+pub(crate) const RESOURCE_TYPE: &str = "AWS::SecretsManager::Secret";
+
+/// AWS's message for a secret that does not exist (or that the caller cannot see).
+pub(crate) fn not_found() -> AwsError {
+    AwsError::new(ErrorCode::ResourceNotFoundException, "Secrets Manager can't find the specified secret.")
+}
+
+/// AWS's message for any use of a secret scheduled for deletion.
+pub(crate) fn marked_for_deletion() -> AwsError {
+    AwsError::new(
+        ErrorCode::InvalidRequestException,
+        "You can't perform this operation on the secret because it was marked for deletion.",
+    )
+}
+
+/// Refuses writes to a replica.
+pub(crate) fn require_primary(secret: &Secret) -> AwsResult<()> {
+    match &secret.primary_region {
+        Some(primary) => Err(AwsError::new(
+            ErrorCode::InvalidRequestException,
+            format!("Operation is not permitted on a replica secret. Call it in the primary secret's Region ({primary})."),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// A `SecretId` member must be 1–2048 characters.
+pub(crate) fn check_secret_id(secret_id: &str) -> AwsResult<()> {
+    super::validate::length("secretId", secret_id, 1, 2048)
+}
+
+impl SecretsState {
+    /// Resolves a `SecretId` (name, full ARN, or ARN without the random suffix)
+    /// to the secret's ARN, as AWS does for the caller's account and region.
+    pub fn resolve(&self, ctx: &CallContext, secret_id: &str) -> AwsResult<String> {
+        if secret_id.starts_with("arn:") {
+            if self.secrets.contains_key(secret_id) {
+                return Ok(secret_id.to_string());
+            }
+            // A partial ARN: everything but the "-xxxxxx" suffix.
+            return self
+                .secrets
+                .keys()
+                .find(|arn| {
+                    arn.strip_prefix(secret_id)
+                        .and_then(|rest| rest.strip_prefix('-'))
+                        .is_some_and(|suffix| suffix.len() == 6 && !suffix.contains('-'))
+                })
+                .cloned()
+                .ok_or_else(not_found);
+        }
+        self.secrets
+            .values()
+            .find(|s| s.name == secret_id && s.account == ctx.caller.account && s.region == ctx.region)
+            .map(|s| s.arn.clone())
+            .ok_or_else(not_found)
+    }
+
+    /// The secret at `arn`.
+    pub(crate) fn get(&self, arn: &str) -> AwsResult<&Secret> {
+        self.secrets.get(arn).ok_or_else(not_found)
+    }
+
+    /// The secret at `arn`, mutably.
+    pub(crate) fn get_mut(&mut self, arn: &str) -> AwsResult<&mut Secret> {
+        self.secrets.get_mut(arn).ok_or_else(not_found)
+    }
+}
+
+/// Notes the secret in the audit draft and asks the seam whether `ctx` may do
+/// `action` on it, passing its resource policy, tags and the condition keys
+/// Secrets Manager defines.
+pub(crate) fn authorize_secret(
+    sim: &Simulator,
+    ctx: &CallContext,
+    action: &str,
+    secret: &Secret,
+    extra: Vec<(String, String)>,
+    audit: &mut AuditDraft,
+) -> AwsResult<()> {
+    audit.resource(&secret.arn, &secret.account, RESOURCE_TYPE);
+    let mut request = AccessRequest::new(action, &secret.arn, &secret.account, ResourceKind::Secret);
+    request.resource_policy = secret.policy.as_deref();
+    request.resource_tags = secret.tags.iter().map(|t| (t.key.as_str(), t.value.as_str())).collect();
+    let mut context = vec![("secretsmanager:SecretId".to_string(), secret.arn.clone())];
+    for tag in &secret.tags {
+        context.push((format!("secretsmanager:ResourceTag/{}", tag.key), tag.value.clone()));
+    }
+    if let Some(lambda) = &secret.rotation_lambda_arn {
+        context.push(("secretsmanager:resource/AllowRotationLambdaArn".to_string(), lambda.clone()));
+    }
+    context.extend(extra);
+    request.extra_context = context;
+    sim.authorize(ctx, &request)
+}
+
+/// Asks the seam about an action that names no secret (`ListSecrets`, …).
+pub(crate) fn authorize_account(sim: &Simulator, ctx: &CallContext, action: &str) -> AwsResult<()> {
+    sim.authorize(ctx, &AccessRequest::new(action, "*", &ctx.caller.account, ResourceKind::Other))
+}
+
+/// The encryption context Secrets Manager uses for a version.
+pub(crate) fn encryption_context(secret_arn: &str, version_id: &str) -> BTreeMap<String, String> {
+    BTreeMap::from([
+        ("SecretARN".to_string(), secret_arn.to_string()),
+        ("SecretVersionId".to_string(), version_id.to_string()),
+    ])
+}
+
+/// The caller, acting through Secrets Manager in `region`.
+fn via(ctx: &CallContext, region: &str) -> CallContext {
+    let mut ctx = ctx.clone();
+    ctx.region = region.to_string();
+    ctx.via("secretsmanager")
+}
+
+/// The KMS key a value of `secret` is sealed under: its `KmsKeyId`, else the
+/// AWS managed key `aws/secretsmanager` (created on first use).
+pub(crate) fn key_for(sim: &mut Simulator, kms_key_id: Option<&str>, account: &str, region: &str) -> AwsResult<String> {
+    match kms_key_id {
+        Some(id) => Ok(id.to_string()),
+        None => sim.aws_managed_key("secretsmanager", account, region),
+    }
+}
+
+/// Encrypts a new version's value for the caller. KMS refusals come back as
+/// Secrets Manager reports them.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn seal_value(
+    sim: &mut Simulator,
+    ctx: &CallContext,
+    secret_arn: &str,
+    account: &str,
+    region: &str,
+    kms_key_id: Option<&str>,
+    version_id: &str,
+    value: &[u8],
+) -> AwsResult<(Sealed, String)> {
+    let key = key_for(sim, kms_key_id, account, region)?;
+    let context = encryption_context(secret_arn, version_id);
+    envelope::seal(sim, &via(ctx, region), &key, &context, value).map_err(|e| match e.code {
+        ErrorCode::AccessDeniedException => {
+            AwsError::new(ErrorCode::AccessDeniedException, format!("Access to KMS is not allowed. {}", e.message))
+        }
+        ErrorCode::NotFoundException => AwsError::new(
+            ErrorCode::ResourceNotFoundException,
+            format!("Secrets Manager can't find the specified KMS key: {}", e.message),
+        ),
+        _ => AwsError::new(
+            ErrorCode::EncryptionFailure,
+            format!("Secrets Manager can't encrypt the secret value using the KMS key: {}: {}", e.name(), e.message),
+        ),
+    })
+}
+
+/// Decrypts a version for the caller. A missing value, a refused or unusable key
+/// come back as Secrets Manager reports them.
+pub(crate) fn open_version(
+    sim: &mut Simulator,
+    ctx: &CallContext,
+    secret: &Secret,
+    version: &SecretVersion,
+) -> AwsResult<SecretBytes> {
+    let sealed = version.sealed.as_ref().ok_or_else(|| {
+        AwsError::new(
+            ErrorCode::ResourceNotFoundException,
+            format!("Secrets Manager can't find the specified secret value for VersionId: {}", version.id),
+        )
+    })?;
+    let context = encryption_context(&secret.arn, &version.id);
+    envelope::open(sim, &via(ctx, &secret.region), sealed, &context).map_err(|e| match e.code {
+        ErrorCode::AccessDeniedException => {
+            AwsError::new(ErrorCode::AccessDeniedException, format!("Access to KMS is not allowed. {}", e.message))
+        }
+        _ => AwsError::new(
+            ErrorCode::DecryptionFailure,
+            format!("Secrets Manager can't decrypt the protected secret text using the provided KMS key: {}: {}", e.name(), e.message),
+        ),
+    })
+}
