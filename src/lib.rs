@@ -7,6 +7,7 @@
 
 pub mod clock;
 pub mod error;
+pub mod policy;
 pub mod rng;
 pub mod world;
 
