@@ -195,7 +195,10 @@ impl Decision {
         let head = format!("User: {caller} is not authorized to perform: {action} on resource: {resource}");
         let kind = self.decided_by.unwrap_or(PolicyType::IdentityBased);
         match self.outcome {
-            Outcome::ExplicitDeny => format!("{head} with an explicit deny in a {}", kind.phrase()),
+            Outcome::ExplicitDeny => {
+                let article = if kind.phrase().starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+                format!("{head} with an explicit deny in {article} {}", kind.phrase())
+            }
             Outcome::ImplicitDeny | Outcome::Allow => format!("{head} because no {} allows the {action} action", kind.phrase()),
         }
     }

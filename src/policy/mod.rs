@@ -21,6 +21,7 @@ pub mod matching;
 pub mod org;
 pub mod principal;
 pub mod variables;
+pub mod world_doc;
 
 pub use context::{ContextValue, RequestContext};
 pub use decision::{Decision, FlowNode, FlowStep, Outcome, PolicyType, PolicyTypeResult, TypeOutcome};
