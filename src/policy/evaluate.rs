@@ -304,17 +304,6 @@ pub fn authorize_fast(world: &IamWorld, request: &AuthorizationRequest<'_>) -> O
     run(world, request, false).outcome
 }
 
-/// Authorizes against an already-built context and resolved principal (used by the simulator).
-pub(crate) fn authorize_with_context(
-    world: &IamWorld,
-    request: &AuthorizationRequest<'_>,
-    principal: &ResolvedPrincipal<'_>,
-    ctx: &RequestContext,
-    explain: bool,
-) -> Decision {
-    decide(world, request, principal, ctx, explain)
-}
-
 fn run(world: &IamWorld, request: &AuthorizationRequest<'_>, explain: bool) -> Decision {
     let principal = world.resolve_principal(&request.call.caller, request.now);
     let ctx = build_request_context(world, request, &principal);

@@ -20,6 +20,8 @@ pub mod managed;
 pub mod matching;
 pub mod org;
 pub mod principal;
+pub mod simulate;
+pub mod validate;
 pub mod variables;
 pub mod world_doc;
 
@@ -30,3 +32,6 @@ pub use evaluate::{authorize, authorize_fast, AuthorizationRequest, ResourceKind
 pub use iam::{IamWorld, ManagedPolicy, Role, Session, Tag, User};
 pub use kms::{GrantConstraints, GrantView};
 pub use org::{OrgPolicyKind, Organization};
+pub use simulate::{simulate_custom_policy, simulate_principal_policy, SimulationRequest, SimulationResource, SimulationResult};
+pub use validate::{validate, Diagnostic, PolicyKind, Severity};
+pub use world_doc::{load_world, WorldDocument};
