@@ -188,3 +188,107 @@ fn policy_corpus() {
     assert!(total >= 200, "the corpus must hold at least 200 scenarios, found {total}");
     assert!(failures.is_empty(), "\n{}\n{} of {total} scenarios failed", failures.join("\n"), failures.len());
 }
+
+/// Exports every request scenario, resolved into plain policy lists and
+/// string context values, for the differential harness in
+/// `tests/differential/policy/run.mjs`. Runs only when
+/// `KMSIM_POLICY_EXPORT=<file>` is set.
+#[test]
+fn export_for_differential() {
+    use kmsim::policy::builder::build_request_context;
+    use kmsim::policy::OrgPolicyKind;
+    let Ok(target) = std::env::var("KMSIM_POLICY_EXPORT") else { return };
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/policy-corpus");
+    let mut files: Vec<_> = std::fs::read_dir(&dir).expect("corpus dir").filter_map(|e| e.ok()).map(|e| e.path()).collect();
+    files.sort();
+    let mut out = Vec::new();
+    for file in files.iter().filter(|f| f.extension().is_some_and(|e| e == "json")) {
+        let scenarios: Vec<Value> = serde_json::from_str(&std::fs::read_to_string(file).expect("read")).expect("json");
+        for s in scenarios.iter().filter(|s| s.get("request").is_some()) {
+            let world = load_world_value(s["world"].clone()).expect("world");
+            let r = &s["request"];
+            let call = call_context(r);
+            let resource = r["resource"].as_str().unwrap_or("*");
+            let resource_account = resource.split(':').nth(4).unwrap_or("").to_string();
+            let kind = kind_of(resource, r["resourceKind"].as_str());
+            let tags: Vec<(String, String)> = r["resourceTags"]
+                .as_object()
+                .map(|m| m.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_string())).collect())
+                .unwrap_or_default();
+            let extra: Vec<(String, ContextValue)> =
+                r["context"].as_object().map(|m| m.iter().map(|(k, v)| (k.clone(), context_value(v))).collect()).unwrap_or_default();
+            let request = AuthorizationRequest {
+                call: &call,
+                action: r["action"].as_str().unwrap_or(""),
+                resource_arn: resource,
+                resource_account: &resource_account,
+                resource_kind: kind,
+                resource_policy: None,
+                resource_tags: &tags,
+                grants: &[],
+                grant_tokens: &[],
+                extra_context: &extra,
+                now: now_of(r),
+            };
+            let principal = world.resolve_principal(&call.caller, request.now);
+            let ctx = build_request_context(&world, &request, &principal);
+            let mut context = serde_json::Map::new();
+            for (k, v) in ctx.entries() {
+                let text = match v {
+                    ContextValue::StringList(items) => json_list(items),
+                    ContextValue::Bool(b) => Value::String(b.to_string()),
+                    ContextValue::Number(n) => Value::String(kmsim::policy::context::format_number(*n)),
+                    ContextValue::Date(t) => Value::String(t.to_iso8601()),
+                    ContextValue::String(x) | ContextValue::Ip(x) | ContextValue::Binary(x) => Value::String(x.clone()),
+                };
+                context.insert(k.to_string(), text);
+            }
+            let policy_json = |d: &PolicyDocument| serde_json::from_str::<Value>(d.text()).unwrap_or(Value::Null);
+            let org_levels = |account: &str, kind: OrgPolicyKind| -> Value {
+                let Some(org) = &world.organization else { return Value::Array(vec![]) };
+                if account == org.management_account {
+                    return Value::Array(vec![]);
+                }
+                let Some(levels) = org.levels(account) else { return Value::Array(vec![]) };
+                Value::Array(
+                    levels
+                        .iter()
+                        .map(|level| {
+                            let policies: Vec<Value> = org
+                                .attached(level, kind)
+                                .filter(|p| p.name != "RCPFullAWSAccess")
+                                .map(|p| serde_json::json!({"name": p.name, "policy": policy_json(&p.document)}))
+                                .collect();
+                            serde_json::json!({"orgIdentifier": level, "policies": policies})
+                        })
+                        .collect(),
+                )
+            };
+            out.push(serde_json::json!({
+                "name": s["name"],
+                "doc": s["doc"],
+                "expect": s["expect"],
+                "principal": call.caller.arn,
+                "principalKnown": principal.known,
+                "action": request.action,
+                "resource": resource,
+                "resourceAccount": resource_account,
+                "kmsKey": kind == ResourceKind::KmsKey,
+                "hasGrants": r.get("grants").is_some_and(|g| g.as_array().is_some_and(|a| !a.is_empty())),
+                "resourcePolicy": r.get("resourcePolicy").cloned().unwrap_or(Value::Null),
+                "identityPolicies": principal.identity_policies.iter().map(|p| serde_json::json!({"name": p.name, "policy": policy_json(p.document)})).collect::<Vec<_>>(),
+                "permissionBoundaryPolicies": principal.boundary.iter().map(|p| serde_json::json!({"name": p.name, "policy": policy_json(p.document)})).collect::<Vec<_>>(),
+                "sessionPolicy": principal.session_policies.first().map(|p| policy_json(p.document)),
+                "serviceControlPolicies": org_levels(&call.caller.account, OrgPolicyKind::ServiceControl),
+                "resourceControlPolicies": if kind == ResourceKind::Parameter { Value::Array(vec![]) } else { org_levels(&resource_account, OrgPolicyKind::ResourceControl) },
+                "context": context,
+            }));
+        }
+    }
+    std::fs::write(&target, serde_json::to_string_pretty(&out).expect("json")).expect("write export");
+    println!("exported {} scenarios to {target}", out.len());
+}
+
+fn json_list(items: &[String]) -> Value {
+    Value::Array(items.iter().map(|i| Value::String(i.clone())).collect())
+}

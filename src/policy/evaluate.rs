@@ -263,7 +263,15 @@ fn evaluate_org(
     policy_type: PolicyType,
 ) -> Option<(bool, bool)> {
     let org = world.organization.as_ref()?;
-    if account == org.management_account || s.caller.is_service() {
+    // Neither applies to the management account or to service-linked roles
+    // (IAM User Guide, "Policy evaluation logic"). SCPs bind only principals
+    // of member accounts, so never service principals; RCPs bind any caller
+    // but exempt kms:RetireGrant (Organizations User Guide, RCPs).
+    let exempt = match kind {
+        OrgPolicyKind::ServiceControl => s.caller.is_service(),
+        OrgPolicyKind::ResourceControl => s.action.eq_ignore_ascii_case("kms:RetireGrant"),
+    };
+    if account == org.management_account || exempt || s.caller.is_service_linked_role() {
         return None;
     }
     let levels = org.levels(account)?;

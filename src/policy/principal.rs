@@ -116,6 +116,12 @@ impl CallerIdentity {
         format!("arn:aws:iam::{}:root", self.account)
     }
 
+    /// Whether the caller is a session of a service-linked role (path
+    /// `/aws-service-role/`): SCPs and RCPs do not apply to those.
+    pub fn is_service_linked_role(&self) -> bool {
+        self.principal_arn.contains(":role/aws-service-role/")
+    }
+
     /// Whether the caller is an AWS service principal.
     pub fn is_service(&self) -> bool {
         self.kind == PrincipalType::Service

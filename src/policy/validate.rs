@@ -364,6 +364,14 @@ fn validate_statement(v: &mut Validator, i: usize, s: &Map<String, Value>, varia
         }
     };
     let lowered: Vec<String> = actions.iter().map(|a| a.to_ascii_lowercase()).collect();
+    if v.kind == PolicyKind::ResourceControl {
+        if lowered.iter().any(|a| a == "*") {
+            v.error("RCP_ACTION_STAR", at("Action"), "A resource control policy cannot use \"Action\": \"*\"; name the service actions.".into());
+        }
+        if allow {
+            v.warn("RCP_ALLOW", at("Effect"), "Customer RCPs restrict with Deny statements; RCPFullAWSAccess already allows everything.".into());
+        }
+    }
     let kms_star = lowered.iter().any(|a| a == "kms:*" || a == "*");
     if v.kind == PolicyKind::KeyPolicy && allow && kms_star && (names_non_root || principal_star) {
         v.warn("KMS_STAR_TO_NON_ADMIN", at("Action"), "kms:* gives this principal full control of the key (including PutKeyPolicy and ScheduleKeyDeletion); grant only the operations it needs.".into());
