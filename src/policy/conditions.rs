@@ -397,6 +397,7 @@ fn compare(base: BaseOp, parsed: &Parsed, item: ItemRef<'_>) -> bool {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 mod tests {
     use super::*;
     use crate::policy::context::string_value;

@@ -383,6 +383,7 @@ impl<'de> Deserialize<'de> for PolicyDocument {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 

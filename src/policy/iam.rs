@@ -456,9 +456,7 @@ impl IamWorld {
             .clone();
         let duration = duration_seconds.unwrap_or(3600);
         if duration < 900 || duration > role.max_session_duration {
-            return Err(AwsError::validation(format!(
-                "The requested DurationSeconds exceeds the MaxSessionDuration set for this role."
-            )));
+            return Err(AwsError::validation("The requested DurationSeconds exceeds the MaxSessionDuration set for this role."));
         }
         let session_doc = match session_policy {
             Some(text) => Some(PolicyDocument::parse(text).map_err(|e| AwsError::new(ErrorCode::MalformedPolicyDocument, e.message))?),

@@ -207,6 +207,7 @@ pub fn check_grant(grant: &GrantView, action: &str, caller: &CallerIdentity, ctx
 use GrantCheck::Allows;
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 

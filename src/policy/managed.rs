@@ -91,6 +91,7 @@ pub fn aws_managed_key_policy(account: &str, region: &str, service: &str) -> Pol
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 

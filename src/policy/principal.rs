@@ -216,6 +216,7 @@ pub fn not_principal_excludes(element: &PrincipalElement, caller: &CallerIdentit
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 

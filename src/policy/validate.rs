@@ -305,7 +305,8 @@ fn validate_statement(v: &mut Validator, i: usize, s: &Map<String, Value>, varia
                                         if !is_valid_aws_principal(&p) {
                                             v.error("INVALID_PRINCIPAL", format!("{}.AWS", at(name)), format!("\"{p}\" is not an account id or an IAM/STS principal ARN (wildcards are not allowed)."));
                                         }
-                                        if !p.ends_with(":root") && !(p.len() == 12 && p.bytes().all(|b| b.is_ascii_digit())) {
+                                        let names_account = p.ends_with(":root") || (p.len() == 12 && p.bytes().all(|b| b.is_ascii_digit()));
+                                        if !names_account {
                                             names_non_root = true;
                                         }
                                     }
@@ -486,6 +487,7 @@ fn check_condition_values(v: &mut Validator, op: Operator, path: &str, values: &
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 

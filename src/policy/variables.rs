@@ -127,6 +127,7 @@ fn resolve(ctx: &RequestContext, key: &str, default: Option<&str>) -> Option<Str
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 mod tests {
     use super::*;
     use crate::policy::context::{string_value, ContextValue};

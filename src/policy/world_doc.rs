@@ -444,6 +444,7 @@ pub fn load_world_value(value: serde_json::Value) -> Result<IamWorld, AwsError> 
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 
