@@ -16,7 +16,9 @@ const A: &str = "111122223333";
 const KEY: &str = "arn:aws:kms:us-east-1:111122223333:key/k1";
 
 fn statement(resource_policy: bool) -> impl Strategy<Value = Value> {
-    let effect = prop_oneof![Just("Allow"), Just("Deny")];
+    // Allows and unconditional statements are weighted up so that Allow
+    // outcomes are common enough for the properties to bite.
+    let effect = prop_oneof![3 => Just("Allow"), 1 => Just("Deny")];
     let action = prop::sample::select(vec!["kms:Decrypt", "kms:*", "kms:Encrypt", "*", "kms:Gen*", "KMS:DECRYPT"]);
     let resource = prop::sample::select(vec!["*", KEY, "arn:aws:kms:us-east-1:111122223333:key/other", "arn:aws:kms:*:111122223333:key/*"]);
     let principal = prop::sample::select(vec![
@@ -27,15 +29,14 @@ fn statement(resource_policy: bool) -> impl Strategy<Value = Value> {
         json!({"AWS": "arn:aws:iam::444455556666:root"}),
         json!("*"),
     ]);
-    let condition = prop::sample::select(vec![
-        Value::Null,
+    let condition = prop_oneof![3 => Just(Value::Null), 2 => prop::sample::select(vec![
         json!({"Bool": {"aws:SecureTransport": "true"}}),
         json!({"StringEquals": {"kms:ViaService": "secretsmanager.us-east-1.amazonaws.com"}}),
         json!({"ForAllValues:StringEquals": {"kms:EncryptionContextKeys": ["tenant"]}}),
         json!({"ForAnyValue:StringEquals": {"kms:EncryptionContextKeys": ["tenant"]}}),
         json!({"StringNotEquals": {"kms:EncryptionContext:tenant": "b"}}),
         json!({"StringEqualsIfExists": {"aws:PrincipalTag/team": "blue"}}),
-    ]);
+    ])];
     let not_action = any::<bool>();
     (effect, action, resource, principal, condition, not_action).prop_map(move |(e, a, r, p, c, na)| {
         let mut s = json!({"Effect": e, "Resource": r});
@@ -65,7 +66,12 @@ struct Case {
 fn case() -> impl Strategy<Value = Case> {
     (
         prop::collection::vec(statement(false), 0..4),
-        prop::collection::vec(statement(true), 0..4),
+        (any::<bool>(), prop::collection::vec(statement(true), 0..4)).prop_map(|(delegate, mut statements)| {
+            if delegate {
+                statements.insert(0, json!({"Effect": "Allow", "Principal": {"AWS": format!("arn:aws:iam::{A}:root")}, "Action": "kms:*", "Resource": "*"}));
+            }
+            statements
+        }),
         prop::option::of(prop::collection::vec(statement(false), 0..3)),
         prop::sample::select(vec![
             "arn:aws:iam::111122223333:user/alice",
@@ -137,13 +143,31 @@ fn decide(c: &Case) -> Outcome {
     authorize(&world, &request).outcome
 }
 
+#[test]
+fn generated_cases_reach_every_outcome() {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+    let mut runner = TestRunner::deterministic();
+    let mut seen = [0usize; 3];
+    for _ in 0..300 {
+        let c = case().new_tree(&mut runner).expect("case").current();
+        match decide(&c) {
+            Outcome::Allow => seen[0] += 1,
+            Outcome::ExplicitDeny => seen[1] += 1,
+            Outcome::ImplicitDeny => seen[2] += 1,
+        }
+    }
+    // The properties only mean something if every outcome shows up often.
+    assert!(seen.iter().all(|n| *n >= 30), "outcome spread too narrow: {seen:?}");
+}
+
 fn with_effect(mut s: Value, effect: &str) -> Value {
     s["Effect"] = json!(effect);
     s
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(300))]
+    #![proptest_config(ProptestConfig::with_cases(400))]
 
     #[test]
     fn adding_an_allow_never_turns_allow_into_deny(c in case(), extra_id in statement(false), extra_key in statement(true), where_ in 0u8..3) {
