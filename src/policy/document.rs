@@ -143,6 +143,37 @@ pub struct ParsedPolicy {
     pub id: Option<String>,
     /// The statements.
     pub statements: Vec<Statement>,
+    /// Every context key its conditions and variables read, lowercased:
+    /// lets evaluation build only the part of the context it can use.
+    pub context_keys: Vec<String>,
+}
+
+fn referenced_keys(statements: &[Statement]) -> Vec<String> {
+    let mut keys: Vec<String> = Vec::new();
+    let mut add = |key: &str| {
+        let key = key.to_ascii_lowercase();
+        if !keys.contains(&key) {
+            keys.push(key);
+        }
+    };
+    for statement in statements {
+        for condition in &statement.conditions {
+            add(&condition.key);
+            for value in &condition.values {
+                if let Some(t) = &value.template {
+                    t.keys().for_each(&mut add);
+                }
+            }
+        }
+        if let Some(resource) = &statement.resource {
+            for pattern in &resource.patterns {
+                if let Some(t) = &pattern.template {
+                    t.keys().for_each(&mut add);
+                }
+            }
+        }
+    }
+    keys
 }
 
 /// A parsed policy: cheap to clone, `Send + Sync`, keeps its text.
@@ -321,7 +352,10 @@ impl PolicyDocument {
             .map(|(i, s)| parse_statement(i, s, variables))
             .collect::<Result<Vec<_>, String>>()
             .map_err(malformed)?;
-        Ok(PolicyDocument { inner: Arc::new(ParsedPolicy { text: text.to_string(), version, version_present, id, statements }) })
+        let context_keys = referenced_keys(&statements);
+        Ok(PolicyDocument {
+            inner: Arc::new(ParsedPolicy { text: text.to_string(), version, version_present, id, statements, context_keys }),
+        })
     }
 
     /// The original text.
@@ -344,6 +378,11 @@ impl PolicyDocument {
         &self.inner.statements
     }
 
+    /// The context keys (lowercased) its conditions and variables read.
+    pub fn context_keys(&self) -> &[String] {
+        &self.inner.context_keys
+    }
+
     /// The parsed contents.
     pub fn parsed(&self) -> &ParsedPolicy {
         &self.inner
@@ -353,7 +392,7 @@ impl PolicyDocument {
     pub fn empty() -> PolicyDocument {
         let text = r#"{"Version":"2012-10-17","Statement":[]}"#.to_string();
         PolicyDocument {
-            inner: Arc::new(ParsedPolicy { text, version: PolicyVersion::V2012, version_present: true, id: None, statements: Vec::new() }),
+            inner: Arc::new(ParsedPolicy { text, version: PolicyVersion::V2012, version_present: true, id: None, statements: Vec::new(), context_keys: Vec::new() }),
         }
     }
 

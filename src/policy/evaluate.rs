@@ -15,7 +15,7 @@
 //!    listed operations; grants can allow but never deny;
 //! 6. otherwise: implicit deny.
 
-use super::builder::build_request_context;
+use super::builder::{build_filtered, KeyFilter};
 use super::conditions::Condition;
 use super::context::{ContextValue, RequestContext};
 use super::decision::{Decision, FailedCondition, FlowNode, FlowStep, MatchedStatement, Outcome, PolicyType, PolicyTypeResult, TypeOutcome};
@@ -314,7 +314,27 @@ pub fn authorize_fast(world: &IamWorld, request: &AuthorizationRequest<'_>) -> O
 
 fn run(world: &IamWorld, request: &AuthorizationRequest<'_>, explain: bool) -> Decision {
     let principal = world.resolve_principal(&request.call.caller, request.now);
-    let ctx = build_request_context(world, request, &principal);
+    // Only keys some applicable policy reads can change the decision, so
+    // only those are built (the explanation never lists the context).
+    let mut filter = KeyFilter::default();
+    for p in principal.identity_policies.iter().chain(principal.boundary.iter()).chain(principal.session_policies.iter()) {
+        filter.add_policy(p.document);
+    }
+    if let Some(doc) = request.resource_policy {
+        filter.add_policy(doc);
+    }
+    if let Some(org) = &world.organization {
+        for account in [principal.identity.account.as_str(), request.resource_account] {
+            for level in org.levels(account).unwrap_or_default() {
+                for kind in [OrgPolicyKind::ServiceControl, OrgPolicyKind::ResourceControl] {
+                    for p in org.attached(level, kind) {
+                        filter.add_policy(&p.document);
+                    }
+                }
+            }
+        }
+    }
+    let ctx = build_filtered(world, request, &principal, Some(&filter));
     decide(world, request, &principal, &ctx, explain)
 }
 

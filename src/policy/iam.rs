@@ -176,6 +176,13 @@ fn default_max_session() -> u32 {
     3600
 }
 
+/// Whether `arn` is `arn:aws:iam::<account>:<kind><path><name>`.
+fn names_entity(arn: &str, account: &str, kind: &str, path: &str, name: &str) -> bool {
+    let rest = arn.strip_prefix("arn:aws:iam::").and_then(|r| r.strip_prefix(account)).and_then(|r| r.strip_prefix(':'));
+    let rest = rest.and_then(|r| r.strip_prefix(kind)).and_then(|r| r.strip_prefix(path));
+    rest == Some(name)
+}
+
 /// A deterministic IAM-style unique id (`AIDA…`, `AROA…`, `ASIA…`) derived from `seed`.
 pub fn unique_id(prefix: &str, seed: &str) -> String {
     const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
@@ -314,9 +321,9 @@ impl IamWorld {
         }
     }
 
-    /// Finds a user by ARN.
+    /// Finds a user by ARN (compared piecewise: no ARN is formatted per lookup).
     pub fn user_by_arn(&self, arn: &str) -> Option<&User> {
-        self.users.iter().find(|u| u.arn() == arn)
+        self.users.iter().find(|u| names_entity(arn, &u.account, "user", &u.path, &u.name))
     }
 
     /// Finds a role by account and name (session ARNs carry no path).
@@ -326,7 +333,7 @@ impl IamWorld {
 
     /// Finds a role by ARN.
     pub fn role_by_arn(&self, arn: &str) -> Option<&Role> {
-        self.roles.iter().find(|r| r.arn() == arn)
+        self.roles.iter().find(|r| names_entity(arn, &r.account, "role", &r.path, &r.name))
     }
 
     /// Finds a group.
