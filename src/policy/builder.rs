@@ -175,3 +175,62 @@ pub fn build_filtered(
     }
     ctx
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+    use crate::clock::Timestamp;
+    use crate::policy::document::PolicyDocument;
+    use crate::policy::world_doc::load_world;
+    use crate::world::{Caller, CallContext};
+
+    #[test]
+    fn fills_global_and_kms_keys_and_filters_what_no_policy_reads() {
+        let world = load_world(
+            r#"{"roles":[{"account":"111122223333","name":"App","path":"/svc/","tags":{"team":"blue"}}],
+                "sessions":[{"role":"arn:aws:iam::111122223333:role/svc/App","sessionName":"s1","sessionTags":{"team":"red"}}]}"#,
+        )
+        .unwrap();
+        let mut call = CallContext::new(Caller::from_arn("arn:aws:sts::111122223333:assumed-role/App/s1").unwrap(), "us-east-1").via("secretsmanager");
+        call.source_ip = Some("10.0.0.1".into());
+        let extra = vec![("kms:EncryptionContext:k".to_string(), ContextValue::String("v".into()))];
+        let request = AuthorizationRequest {
+            call: &call,
+            action: "kms:Decrypt",
+            resource_arn: "arn:aws:kms:us-east-1:444455556666:key/k",
+            resource_account: "444455556666",
+            resource_kind: ResourceKind::KmsKey,
+            resource_policy: None,
+            resource_tags: &[("tier".to_string(), "gold".to_string())],
+            grants: &[],
+            grant_tokens: &[],
+            extra_context: &extra,
+            now: Timestamp::DEFAULT_START,
+        };
+        let principal = world.resolve_principal(&call.caller, request.now);
+        let ctx = build_request_context(&world, &request, &principal);
+        let text = |k: &str| ctx.get(k).and_then(|v| v.single_text()).map(|t| t.into_owned());
+        assert_eq!(text("aws:PrincipalArn").as_deref(), Some("arn:aws:iam::111122223333:role/svc/App"));
+        assert_eq!(text("aws:PrincipalTag/team").as_deref(), Some("red"));
+        assert_eq!(text("aws:PrincipalType").as_deref(), Some("AssumedRole"));
+        assert!(ctx.get("aws:username").is_none());
+        assert_eq!(text("kms:ViaService").as_deref(), Some("secretsmanager.us-east-1.amazonaws.com"));
+        assert_eq!(text("kms:CallerAccount").as_deref(), Some("111122223333"));
+        assert_eq!(text("aws:ResourceTag/tier").as_deref(), Some("gold"));
+        assert_eq!(text("aws:ResourceAccount").as_deref(), Some("444455556666"));
+        assert_eq!(ctx.get("aws:SecureTransport"), Some(&ContextValue::Bool(true)));
+        assert!(text("aws:userid").unwrap().ends_with(":s1"));
+
+        let policy = PolicyDocument::parse(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalTag/team":"${aws:RequestedRegion}"}}}]}"#,
+        )
+        .unwrap();
+        let mut filter = KeyFilter::default();
+        filter.add_policy(&policy);
+        let small = build_filtered(&world, &request, &principal, Some(&filter));
+        assert!(small.get("aws:PrincipalTag/team").is_some() && small.get("aws:RequestedRegion").is_some());
+        assert!(small.get("aws:PrincipalArn").is_none());
+        assert!(small.get("kms:EncryptionContext:k").is_some(), "service extras are always kept");
+    }
+}

@@ -624,3 +624,68 @@ fn decide_kms(
     }
     finish(ex, Outcome::ImplicitDeny, Some(gap), format!("no {} allows", gap.phrase()), cross_account)
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+    use crate::policy::managed::default_key_policy;
+    use crate::policy::world_doc::load_world;
+    use crate::world::Caller;
+
+    fn request<'a>(call: &'a CallContext, policy: Option<&'a PolicyDocument>) -> AuthorizationRequest<'a> {
+        AuthorizationRequest {
+            call,
+            action: "kms:Decrypt",
+            resource_arn: "arn:aws:kms:us-east-1:111122223333:key/k",
+            resource_account: "111122223333",
+            resource_kind: ResourceKind::KmsKey,
+            resource_policy: policy,
+            resource_tags: &[],
+            grants: &[],
+            grant_tokens: &[],
+            extra_context: &[],
+            now: Timestamp::DEFAULT_START,
+        }
+    }
+
+    #[test]
+    fn explains_the_path_and_each_policy_type() {
+        let world = load_world(
+            r#"{"users":[{"account":"111122223333","name":"alice","inlinePolicies":{"use":{"Version":"2012-10-17","Statement":[{"Sid":"Use","Effect":"Allow","Action":"kms:Decrypt","Resource":"*","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}]}}}]}"#,
+        )
+        .unwrap();
+        let call = CallContext::new(Caller::from_arn("arn:aws:iam::111122223333:user/alice").unwrap(), "us-east-1");
+        let key_policy = default_key_policy("111122223333");
+        let req = request(&call, Some(&key_policy));
+        let decision = authorize(&world, &req);
+        assert_eq!(decision.outcome, Outcome::ImplicitDeny);
+        assert_eq!(decision.decided_by, Some(PolicyType::IdentityBased));
+        assert_eq!(decision.type_outcome(PolicyType::ResourceBased), TypeOutcome::Allow);
+        let identity = decision.policies.iter().find(|p| p.policy_type == PolicyType::IdentityBased).unwrap();
+        assert_eq!(identity.failed_conditions.len(), 1);
+        assert!(identity.failed_conditions[0].key_missing);
+        assert_eq!(identity.failed_conditions[0].statement, "Use");
+        let nodes: Vec<FlowNode> = decision.path.iter().map(|s| s.node).collect();
+        assert_eq!(nodes.first(), Some(&FlowNode::ExplicitDenyCheck));
+        assert_eq!(nodes.last(), Some(&FlowNode::Decision));
+        assert!(nodes.contains(&FlowNode::KeyPolicyPresent));
+        let message = decision.access_denied_error(&req).message;
+        assert!(message.ends_with("because no identity-based policy allows the kms:Decrypt action"), "{message}");
+        assert_eq!(authorize_fast(&world, &req), Outcome::ImplicitDeny);
+        let json = serde_json::to_value(&decision).unwrap();
+        assert_eq!(json["policies"][0]["policyType"], "resourceBased");
+        assert_eq!(json["path"][0]["node"], "explicitDenyCheck");
+    }
+
+    #[test]
+    fn kms_key_without_policy_and_unknown_principals() {
+        let world = IamWorld::default();
+        let root = CallContext::new(Caller::account_root("111122223333"), "us-east-1");
+        assert_eq!(authorize_fast(&world, &request(&root, None)), Outcome::ImplicitDeny);
+        let key_policy = default_key_policy("111122223333");
+        assert_eq!(authorize_fast(&world, &request(&root, Some(&key_policy))), Outcome::Allow);
+        let ghost = CallContext::new(Caller::from_arn("arn:aws:iam::111122223333:user/ghost").unwrap(), "us-east-1");
+        assert_eq!(authorize_fast(&world, &request(&ghost, Some(&key_policy))), Outcome::ImplicitDeny);
+    }
+}

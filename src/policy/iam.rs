@@ -300,6 +300,35 @@ impl IamWorld {
         Self::default()
     }
 
+    /// Adds or replaces a user (by account and name).
+    pub fn upsert_user(&mut self, user: User) {
+        self.users.retain(|u| !(u.account == user.account && u.name == user.name));
+        self.users.push(user);
+    }
+
+    /// Adds or replaces a role (by account and name).
+    pub fn upsert_role(&mut self, role: Role) {
+        self.roles.retain(|r| !(r.account == role.account && r.name == role.name));
+        self.roles.push(role);
+    }
+
+    /// Adds or replaces a group (by account and name).
+    pub fn upsert_group(&mut self, group: Group) {
+        self.groups.retain(|g| !(g.account == group.account && g.name == group.name));
+        self.groups.push(group);
+    }
+
+    /// Adds or replaces a managed policy (by ARN).
+    pub fn upsert_managed_policy(&mut self, policy: ManagedPolicy) {
+        self.managed_policies.retain(|p| p.arn != policy.arn);
+        self.managed_policies.push(policy);
+    }
+
+    /// Drops sessions that expired before `now`.
+    pub fn expire_sessions(&mut self, now: Timestamp) {
+        self.sessions.retain(|s| s.expires > now);
+    }
+
     /// Finds a managed policy by ARN; AWS managed policies that are not
     /// stored are not synthesized here (call [`IamWorld::ensure_aws_managed`]).
     pub fn managed_policy(&self, arn: &str) -> Option<&ManagedPolicy> {
