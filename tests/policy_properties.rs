@@ -7,7 +7,7 @@
 
 use kmsim::clock::Timestamp;
 use kmsim::policy::world_doc::load_world_value;
-use kmsim::policy::{authorize, AuthorizationRequest, ContextValue, Outcome, PolicyDocument, ResourceKind};
+use kmsim::policy::{authorize, validate, AuthorizationRequest, ContextValue, Outcome, PolicyDocument, PolicyKind, ResourceKind};
 use kmsim::world::{Caller, CallContext};
 use proptest::prelude::*;
 use serde_json::{json, Value};
@@ -205,5 +205,28 @@ proptest! {
         reversed.key_policy.reverse();
         if let Some(b) = reversed.boundary.as_mut() { b.reverse(); }
         prop_assert_eq!(decide(&reversed), before);
+    }
+
+    #[test]
+    fn parsing_and_validation_never_panic(text in "\\PC{0,200}", kind in 0usize..8) {
+        let _ = PolicyDocument::parse(&text);
+        let kinds = [PolicyKind::Identity, PolicyKind::Resource, PolicyKind::KeyPolicy, PolicyKind::ServiceControl,
+                     PolicyKind::ResourceControl, PolicyKind::PermissionsBoundary, PolicyKind::Session, PolicyKind::Trust];
+        let _ = validate(&text, kinds[kind]);
+    }
+
+    #[test]
+    fn near_valid_policies_never_panic(resource in "[a-z:*?/${}.0-9]{0,40}", action in "[a-zA-Z:*?]{0,20}", key in "[a-zA-Z:/*]{0,20}", value in "[a-z0-9.:/*${}+-]{0,30}") {
+        let text = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": action, "Resource": resource,
+            "Condition": {"StringLike": {key.clone(): value.clone()}, "DateLessThan": {key.clone(): value.clone()}, "IpAddress": {key: value}}}]}).to_string();
+        if let Ok(doc) = PolicyDocument::parse(&text) {
+            let statements = serde_json::from_str::<Value>(&text).unwrap()["Statement"].as_array().cloned().unwrap();
+            let c = Case { identity: statements.clone(), key_policy: vec![], boundary: None, caller: "arn:aws:iam::111122223333:user/alice",
+                           action: "kms:Decrypt", secure: true, via: false, tenant: None };
+            // Whatever the patterns, evaluation must terminate with some outcome.
+            let _ = decide(&c);
+            prop_assert_eq!(doc.text(), text.as_str());
+        }
+        let _ = validate(&text, PolicyKind::Identity);
     }
 }

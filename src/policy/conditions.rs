@@ -205,8 +205,31 @@ pub fn parse_date_ms(text: &str) -> Option<i64> {
     if let Some(t) = Timestamp::parse_iso8601(text) {
         return Some(t.millis());
     }
+    // `2025-06-01T12:00:00+02:00`: the clock parser takes UTC only, so shift by hand.
+    if let Some((stamp, sign, hours, minutes)) = split_offset(text) {
+        let base = Timestamp::parse_iso8601(&format!("{stamp}Z"))?;
+        let offset_ms = (hours * 60 + minutes) * 60_000;
+        return Some(base.millis() - sign * offset_ms);
+    }
     let secs: f64 = text.trim().parse().ok()?;
     Timestamp::from_epoch_seconds(secs).map(Timestamp::millis)
+}
+
+/// Splits `…±hh:mm` into the local stamp, the sign and the offset.
+fn split_offset(text: &str) -> Option<(&str, i64, i64, i64)> {
+    let cut = text.len().checked_sub(6)?;
+    let (stamp, offset) = (text.get(..cut)?, text.get(cut..)?);
+    let sign = match offset.get(..1)? {
+        "+" => 1,
+        "-" => -1,
+        _ => return None,
+    };
+    if offset.get(3..4)? != ":" || !stamp.contains('T') {
+        return None;
+    }
+    let hours: i64 = offset.get(1..3)?.parse().ok()?;
+    let minutes: i64 = offset.get(4..6)?.parse().ok()?;
+    (hours <= 23 && minutes <= 59).then_some((stamp, sign, hours, minutes))
 }
 
 fn parse_for(base: BaseOp, text: &str) -> Parsed {
@@ -462,6 +485,8 @@ mod tests {
         assert!(cond("NumericNotEquals", "n", &["6"]).evaluate(&c).passed);
         assert!(cond("DateGreaterThan", "d", &["2025-01-01T00:00:00Z"]).evaluate(&c).passed);
         assert!(cond("DateLessThan", "d", &["1800000000"]).evaluate(&c).passed);
+        assert!(cond("DateEquals", "d", &["2025-01-02T02:00:00+02:00"]).evaluate(&c).passed);
+        assert!(cond("DateEquals", "d", &["2025-01-01T19:00:00-05:00"]).evaluate(&c).passed);
         assert!(cond("IpAddress", "ip", &["10.0.0.0/8"]).evaluate(&c).passed);
         assert!(cond("NotIpAddress", "ip", &["192.168.0.0/16"]).evaluate(&c).passed);
         assert!(cond("IpAddress", "ip6", &["2001:db8::/32"]).evaluate(&c).passed);
