@@ -159,10 +159,8 @@ pub fn build_filtered(
         }
     }
     if request.resource_kind == ResourceKind::KmsKey {
-        if !identity.is_service() {
-            if want("kms:CallerAccount") {
-                ctx.push_unchecked("kms:CallerAccount", ContextValue::String(identity.account.clone()));
-            }
+        if !identity.is_service() && want("kms:CallerAccount") {
+            ctx.push_unchecked("kms:CallerAccount", ContextValue::String(identity.account.clone()));
         }
         if let Some(via) = &call.via_service {
             if want("kms:ViaService") {

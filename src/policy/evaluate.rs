@@ -454,7 +454,8 @@ fn decide(
     let level = resource.and_then(|v| v.level);
 
     if is_kms {
-        return decide_kms(world, request, principal, ctx, ex, level, identity_side, identity_gap, boundary_ok, session_ok, cross_account);
+        let sides = CallerSide { identity_side, identity_gap, boundary_ok, session_ok };
+        return decide_kms(request, principal, ctx, ex, level, sides, cross_account);
     }
 
     if caller.is_service() {
@@ -530,20 +531,26 @@ fn identity_step(mut ex: Explainer, identity_side: bool, gap: PolicyType, cross_
     finish(ex, Outcome::ImplicitDeny, Some(gap), format!("no {} allows", gap.phrase()), cross_account)
 }
 
-#[allow(clippy::too_many_arguments)]
+/// What the caller's own account says: identity policies capped by the
+/// boundary and session policies, and which of them fell short.
+#[derive(Clone, Copy, Debug)]
+struct CallerSide {
+    identity_side: bool,
+    identity_gap: PolicyType,
+    boundary_ok: bool,
+    session_ok: bool,
+}
+
 fn decide_kms(
-    _world: &IamWorld,
     request: &AuthorizationRequest<'_>,
     principal: &ResolvedPrincipal<'_>,
     ctx: &RequestContext,
     mut ex: Explainer,
     level: Option<PrincipalMatch>,
-    identity_side: bool,
-    identity_gap: PolicyType,
-    boundary_ok: bool,
-    session_ok: bool,
+    sides: CallerSide,
     cross_account: bool,
 ) -> Decision {
+    let CallerSide { identity_side, identity_gap, boundary_ok, session_ok } = sides;
     let caller = &principal.identity;
     if request.resource_policy.is_none() {
         ex.step(FlowNode::KeyPolicyPresent, "no", || "a KMS key without a key policy cannot be used".into());
