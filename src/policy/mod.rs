@@ -5,7 +5,7 @@
 //! * [`iam`], [`org`]: the world (users, groups, roles, sessions, SCPs, RCPs).
 //! * [`evaluate`]: the decision flow ([`authorize`]) and [`decision`]: its explanation.
 //! * [`kms`]: grants and cross-account rules; [`managed`]: policies AWS writes.
-//! * [`validate`]: Access-Analyzer-style diagnostics; [`world_doc`]: the JSON
+//! * [`mod@validate`]: Access-Analyzer-style diagnostics; [`world_doc`]: the JSON
 //!   world loader; [`simulate`]: the batch simulate API.
 //!
 //! # How the service layers use it
