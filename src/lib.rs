@@ -34,6 +34,7 @@ pub mod envelope;
 pub mod error;
 pub mod kms;
 pub mod params;
+pub mod policy;
 pub mod protocol;
 pub mod rng;
 pub mod secrets;
