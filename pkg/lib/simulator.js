@@ -32,6 +32,8 @@ export function makeApi(glue) {
       this.#wasm = wasm;
       this.#caller = caller;
       this.kms = makeKmsClient(this);
+      this.secretsManager = makeClient(this, 'secretsmanager');
+      this.ssm = makeClient(this, 'ssm');
       this.clock = {
         now: () => new Date(wasm.now()),
         set: (when) => wasm.setTime(when instanceof Date ? when.getTime() : Number(when)),
@@ -104,11 +106,17 @@ export function makeApi(glue) {
     }
   }
 
-  function makeKmsClient(sim) {
+  /** A client object with one method per operation the core implements for `service`. */
+  function makeClient(sim, service) {
     const client = {};
-    for (const operation of glue.operations('kms')) {
-      client[lowerFirst(operation)] = (input = {}) => sim.call('kms', operation, input);
+    for (const operation of glue.operations(service)) {
+      client[lowerFirst(operation)] = (input = {}) => sim.call(service, operation, input);
     }
+    return client;
+  }
+
+  function makeKmsClient(sim) {
+    const client = makeClient(sim, 'kms');
     // Hot paths: bytes cross the boundary directly when the request is the common shape.
     client.encrypt = (input = {}) => {
       const { KeyId, Plaintext, EncryptionContext, ...rest } = input;

@@ -348,6 +348,8 @@ pub fn version() -> String {
 pub fn operations(service: &str) -> Vec<String> {
     let names: &[&str] = match service {
         "kms" => crate::kms::OPERATIONS,
+        "secretsmanager" => crate::secrets::OPERATIONS,
+        "ssm" => crate::params::OPERATIONS,
         _ => &[],
     };
     names.iter().map(|s| s.to_string()).collect()
