@@ -90,7 +90,7 @@ test('aliases resolve in Encrypt and DescribeKey; duplicates are refused', () =>
   assert.equal(sim.kms.describeKey({ KeyId: 'alias/app' }).KeyMetadata.KeyId, KeyMetadata.KeyId);
   assert.equal(sim.kms.encrypt({ KeyId: 'alias/app', Plaintext: bytes('p') }).KeyId, KeyMetadata.Arn);
   assert.equal(errorName(() => sim.kms.createAlias({ AliasName: 'alias/app', TargetKeyId: KeyMetadata.KeyId })), 'AlreadyExistsException');
-  assert.equal(errorName(() => sim.kms.createAlias({ AliasName: 'app', TargetKeyId: KeyMetadata.KeyId })), 'InvalidAliasNameException');
+  assert.equal(errorName(() => sim.kms.createAlias({ AliasName: 'app', TargetKeyId: KeyMetadata.KeyId })), 'ValidationException');
   assert.equal(sim.kms.listAliases().Aliases.length, 1);
 });
 
