@@ -8,35 +8,42 @@
 use crate::clock::Timestamp;
 use crate::world::CallContext;
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use serde_json::Value;
+use std::borrow::Cow;
 use std::collections::VecDeque;
+use std::sync::Arc;
+
+/// Text that is usually a constant (`kms.amazonaws.com`): borrowed when it
+/// is, so recording an event allocates little.
+pub type Text = Cow<'static, str>;
 
 /// One CloudTrail-shaped record.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AuditEvent {
     /// `eventVersion`, as CloudTrail writes it.
-    pub event_version: String,
+    pub event_version: Text,
     /// Unique per simulator: derived from the sequence number, so recording
     /// an event never consumes randomness.
     pub event_id: String,
     /// When it happened, in simulated time.
     pub event_time: Timestamp,
     /// `kms.amazonaws.com`, `secretsmanager.amazonaws.com`, `ssm.amazonaws.com`, …
-    pub event_source: String,
+    pub event_source: Text,
     /// The operation (`Encrypt`) or service event (`RotateKey`, `DeleteKey`).
-    pub event_name: String,
+    pub event_name: Text,
     /// The region of the call.
     pub aws_region: String,
-    /// Who called.
-    pub user_identity: UserIdentity,
+    /// Who called (shared between the events of one caller).
+    pub user_identity: Arc<UserIdentity>,
     /// `sourceIPAddress`; `AWS Internal` for service events.
     #[serde(rename = "sourceIPAddress")]
-    pub source_ip_address: String,
+    pub source_ip_address: Text,
     /// `userAgent`.
-    pub user_agent: String,
-    /// Parameters of the request, without secrets.
-    pub request_parameters: Value,
+    pub user_agent: Text,
+    /// Parameters of the request, without secrets, as JSON text.
+    pub request_parameters: Box<RawValue>,
     /// Non-secret response fields (null when the call failed).
     pub response_elements: Value,
     /// The resources the call touched.
@@ -48,13 +55,13 @@ pub struct AuditEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
     /// `AwsApiCall` for calls, `AwsServiceEvent` for what the service did on its own.
-    pub event_type: String,
+    pub event_type: Text,
     /// Whether the operation only reads.
     pub read_only: bool,
     /// The account whose trail records it (the resource owner's for cross-account calls).
     pub recipient_account_id: String,
     /// `Management` (kmsim records no data events).
-    pub event_category: String,
+    pub event_category: Text,
 }
 
 /// CloudTrail's `userIdentity` block.
@@ -123,7 +130,7 @@ pub struct AuditResource {
     pub account_id: String,
     /// `AWS::KMS::Key`, `AWS::SecretsManager::Secret`, `AWS::SSM::Parameter`.
     #[serde(rename = "type")]
-    pub resource_type: String,
+    pub resource_type: Text,
 }
 
 /// What to look for in the trail (like CloudTrail's LookupEvents).
@@ -148,11 +155,28 @@ pub struct AuditQuery {
     pub max_results: Option<usize>,
 }
 
+impl AuditEvent {
+    /// `requestParameters` parsed into a JSON value.
+    pub fn request_parameters_value(&self) -> Value {
+        serde_json::from_str(self.request_parameters.get()).unwrap_or(Value::Null)
+    }
+}
+
+/// `null`, for events without request parameters.
+pub fn null_parameters() -> Box<RawValue> {
+    RawValue::from_string("null".to_string()).unwrap_or_else(|_| Box::<RawValue>::default())
+}
+
+/// Request parameters as JSON text (`null` if they cannot be serialized).
+pub fn raw_parameters<T: Serialize + ?Sized>(value: &T) -> Box<RawValue> {
+    serde_json::value::to_raw_value(value).unwrap_or_else(|_| null_parameters())
+}
+
 /// The default number of events kept; the oldest go first past it.
 pub const DEFAULT_AUDIT_CAPACITY: usize = 10_000;
 
 /// The trail: a bounded, append-only log.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AuditLog {
     capacity: usize,
@@ -215,8 +239,8 @@ impl AuditLog {
         let matches = |e: &&AuditEvent| {
             query.start_time.is_none_or(|t| e.event_time >= t)
                 && query.end_time.is_none_or(|t| e.event_time <= t)
-                && query.event_name.as_ref().is_none_or(|n| &e.event_name == n)
-                && query.event_source.as_ref().is_none_or(|s| &e.event_source == s)
+                && query.event_name.as_ref().is_none_or(|n| e.event_name == n.as_str())
+                && query.event_source.as_ref().is_none_or(|s| e.event_source == s.as_str())
                 && query.principal.as_ref().is_none_or(|p| e.user_identity.arn.as_ref() == Some(p))
                 && query.failed.is_none_or(|f| e.error_code.is_some() == f)
                 && query.resource.as_ref().is_none_or(|r| {
@@ -235,7 +259,7 @@ impl AuditLog {
 mod tests {
     use super::*;
 
-    fn event(name: &str, at: i64, resource: &str, error: Option<&str>) -> AuditEvent {
+    fn event(name: &'static str, at: i64, resource: &str, error: Option<&str>) -> AuditEvent {
         AuditEvent {
             event_version: "1.08".into(),
             event_id: String::new(),
@@ -243,10 +267,10 @@ mod tests {
             event_source: "kms.amazonaws.com".into(),
             event_name: name.into(),
             aws_region: "us-east-1".into(),
-            user_identity: UserIdentity::of(&CallContext::default_root()),
+            user_identity: Arc::new(UserIdentity::of(&CallContext::default_root())),
             source_ip_address: "127.0.0.1".into(),
             user_agent: "test".into(),
-            request_parameters: Value::Null,
+            request_parameters: null_parameters(),
             response_elements: Value::Null,
             resources: vec![AuditResource {
                 arn: resource.into(),

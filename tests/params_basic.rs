@@ -129,7 +129,7 @@ fn secure_strings_are_encrypted_through_kms() {
     assert_eq!(wrong.unwrap_err().code, ErrorCode::InvalidCiphertextException);
     let events = sim.audit_events(&AuditQuery::default());
     let enc = events.iter().find(|e| e.event_name == "Encrypt").unwrap();
-    assert_eq!(enc.request_parameters["encryptionContext"], json!({ "PARAMETER_ARN": plain.arn }));
+    assert_eq!(enc.request_parameters_value()["encryptionContext"], json!({ "PARAMETER_ARN": plain.arn }));
     assert_eq!(enc.source_ip_address, "ssm.amazonaws.com");
     assert!(!sim.export_snapshot().unwrap().contains("hunter2-marker"));
     let all = serde_json::to_string(&events).unwrap();
@@ -264,7 +264,7 @@ fn policies_act_on_the_virtual_clock() {
     assert_eq!(d.parameters[0].policies.len(), 3);
     assert!(d.parameters[0].policies.iter().all(|p| p.policy_status == "Pending"));
     sim.advance_time(3 * 86_400_000);
-    let names = |sim: &Simulator| sim.audit_events(&AuditQuery::default()).into_iter().filter(|e| e.event_type == "AwsServiceEvent").map(|e| e.event_name).collect::<Vec<_>>();
+    let names = |sim: &Simulator| sim.audit_events(&AuditQuery::default()).into_iter().filter(|e| e.event_type == "AwsServiceEvent").map(|e| e.event_name.into_owned()).collect::<Vec<_>>();
     assert!(names(&sim).contains(&"NoChangeNotification".to_string()));
     assert!(!names(&sim).contains(&"ExpirationNotification".to_string()));
     sim.advance_time(5 * 86_400_000);

@@ -280,7 +280,7 @@ fn values_are_encrypted_through_kms_with_the_documented_context() {
     let events = sim.audit_events(&AuditQuery::default());
     let gdk = events.iter().find(|e| e.event_name == "GenerateDataKey").unwrap();
     assert_eq!(gdk.event_source, "kms.amazonaws.com");
-    assert_eq!(gdk.request_parameters["encryptionContext"], json!({ "SecretARN": arn, "SecretVersionId": T1 }));
+    assert_eq!(gdk.request_parameters_value()["encryptionContext"], json!({ "SecretARN": arn, "SecretVersionId": T1 }));
     assert_eq!(gdk.source_ip_address, "secretsmanager.amazonaws.com");
     get(&mut sim, &ctx, &arn).unwrap();
     let events = sim.audit_events(&AuditQuery::default());

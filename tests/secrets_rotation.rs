@@ -114,7 +114,7 @@ fn failure_at_each_step_keeps_current_and_leaves_pending() {
         assert_eq!(failure.step, step.as_str());
         let events = sim.audit_events(&AuditQuery::default());
         let failed = events.iter().find(|e| e.event_name == "RotationFailed").unwrap();
-        assert_eq!(failed.request_parameters["step"], step.as_str());
+        assert_eq!(failed.request_parameters_value()["step"], step.as_str());
         // A second RotateSecret refuses while the rotation is unfinished.
         let e = sim
             .invoke::<RotateSecret>(&ctx, RotateSecretRequest { secret_id: arn.clone(), ..Default::default() })

@@ -118,7 +118,7 @@ impl Simulator {
         let resource = AuditResource {
             arn: arn.clone(),
             account_id: account.to_string(),
-            resource_type: "AWS::KMS::Key".to_string(),
+            resource_type: "AWS::KMS::Key".into(),
         };
         self.record_service_event(Service::Kms, "CreateKey", now, region, resource, json!({ "aliasName": format!("alias/aws/{service}") }));
         Ok(arn)

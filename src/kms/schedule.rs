@@ -103,5 +103,5 @@ impl Simulator {
 
 /// The audit-trail resource entry for a key.
 pub(crate) fn key_resource(arn: &str, account: &str) -> AuditResource {
-    AuditResource { arn: arn.to_string(), account_id: account.to_string(), resource_type: "AWS::KMS::Key".to_string() }
+    AuditResource { arn: arn.to_string(), account_id: account.to_string(), resource_type: "AWS::KMS::Key".into() }
 }

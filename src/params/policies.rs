@@ -127,7 +127,7 @@ impl Simulator {
         let resource = AuditResource {
             arn: param.arn.clone(),
             account_id: param.account.clone(),
-            resource_type: super::access::RESOURCE_TYPE.to_string(),
+            resource_type: super::access::RESOURCE_TYPE.into(),
         };
         let (region, name) = (param.region.clone(), param.name.clone());
         if kind == "Expiration" {

@@ -118,7 +118,7 @@ fn rotation_event(sim: &mut Simulator, arn: &str, name: &str, details: serde_jso
     let resource = AuditResource {
         arn: arn.to_string(),
         account_id: secret.account.clone(),
-        resource_type: super::access::RESOURCE_TYPE.to_string(),
+        resource_type: super::access::RESOURCE_TYPE.into(),
     };
     let region = secret.region.clone();
     let now = sim.now();

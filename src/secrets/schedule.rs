@@ -241,7 +241,7 @@ impl Simulator {
                 let resource = AuditResource {
                     arn: arn.clone(),
                     account_id: secret.account.clone(),
-                    resource_type: super::access::RESOURCE_TYPE.to_string(),
+                    resource_type: super::access::RESOURCE_TYPE.into(),
                 };
                 self.record_service_event(Service::SecretsManager, "DeleteSecret", at, &secret.region, resource, json!({ "secretId": arn }));
             }

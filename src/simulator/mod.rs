@@ -22,6 +22,8 @@ use crate::rng::{EntropySource, OsEntropy, SeededRng};
 use crate::world::CallContext;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use std::borrow::Cow;
+use std::sync::Arc;
 
 /// How to build a simulator.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
@@ -46,6 +48,8 @@ pub struct Simulator {
     pub(crate) rng: Box<dyn EntropySource>,
     pub(crate) kms: KmsState,
     pub(crate) audit: AuditLog,
+    /// The last caller's audit identity, reused while the caller stays the same.
+    last_identity: Option<(CallContext, Arc<UserIdentity>)>,
     // [secrets/params] Secrets Manager and Parameter Store state, and the
     // registered rotation functions (code, not state: never snapshotted).
     pub(crate) secrets: crate::secrets::SecretsState,
@@ -91,6 +95,7 @@ impl Simulator {
             rng,
             kms: KmsState::default(),
             audit: AuditLog::with_capacity(config.audit_capacity.unwrap_or(crate::audit::DEFAULT_AUDIT_CAPACITY)),
+            last_identity: None,
             // [secrets/params]
             secrets: Default::default(),
             params: Default::default(),
@@ -212,7 +217,7 @@ impl Simulator {
     fn record_call(
         &mut self,
         service: Service,
-        name: &str,
+        name: &'static str,
         read_only: bool,
         ctx: &CallContext,
         draft: AuditDraft,
@@ -220,30 +225,49 @@ impl Simulator {
         error: Option<&AwsError>,
     ) {
         let recipient = draft.resources.first().map(|r| r.account_id.clone()).unwrap_or_else(|| ctx.caller.account.clone());
+        let request_parameters = match (draft.request_parameters_raw, draft.request_parameters) {
+            (Some(raw), _) => raw,
+            (None, Some(value)) => crate::audit::raw_parameters(&value),
+            (None, None) => crate::audit::null_parameters(),
+        };
         let event = AuditEvent {
-            event_version: "1.08".to_string(),
+            event_version: Cow::Borrowed("1.08"),
             event_id: self.audit.next_event_id(),
             event_time: self.now(),
-            event_source: service.event_source().to_string(),
-            event_name: name.to_string(),
+            event_source: Cow::Borrowed(service.event_source()),
+            event_name: Cow::Borrowed(name),
             aws_region: ctx.region.clone(),
-            user_identity: UserIdentity::of(ctx),
-            source_ip_address: match &ctx.via_service {
-                Some(via) => via.split('.').next().unwrap_or("AWS Internal").to_string() + ".amazonaws.com",
-                None => ctx.source_ip.clone().unwrap_or_else(|| "127.0.0.1".to_string()),
+            user_identity: self.identity_of(ctx),
+            source_ip_address: match (&ctx.via_service, &ctx.source_ip) {
+                (Some(via), _) => Cow::Owned(via.split('.').next().unwrap_or("AWS Internal").to_string() + ".amazonaws.com"),
+                (None, Some(ip)) => Cow::Owned(ip.clone()),
+                (None, None) => Cow::Borrowed("127.0.0.1"),
             },
-            user_agent: ctx.user_agent.clone().unwrap_or_else(|| "kmsim".to_string()),
-            request_parameters: draft.request_parameters.unwrap_or(Value::Null),
+            user_agent: ctx.user_agent.clone().map_or(Cow::Borrowed("kmsim"), Cow::Owned),
+            request_parameters,
             response_elements,
             resources: draft.resources,
             error_code: error.map(|e| e.name().to_string()),
             error_message: error.map(|e| e.message.clone()),
-            event_type: "AwsApiCall".to_string(),
+            event_type: Cow::Borrowed("AwsApiCall"),
             read_only,
             recipient_account_id: recipient,
-            event_category: "Management".to_string(),
+            event_category: Cow::Borrowed("Management"),
         };
         self.audit.push(event);
+    }
+
+    /// The audit identity of `ctx`, shared with the previous event's when the
+    /// caller is the same (the common case), so recording does not rebuild it.
+    fn identity_of(&mut self, ctx: &CallContext) -> Arc<UserIdentity> {
+        if let Some((cached_ctx, identity)) = &self.last_identity {
+            if cached_ctx.caller == ctx.caller && cached_ctx.via_service == ctx.via_service {
+                return Arc::clone(identity);
+            }
+        }
+        let identity = Arc::new(UserIdentity::of(ctx));
+        self.last_identity = Some((ctx.clone(), Arc::clone(&identity)));
+        identity
     }
 
     /// Records something a service did on its own (rotation, deletion, expiry).
@@ -257,29 +281,25 @@ impl Simulator {
         details: Value,
     ) {
         let event = AuditEvent {
-            event_version: "1.08".to_string(),
+            event_version: Cow::Borrowed("1.08"),
             event_id: self.audit.next_event_id(),
             event_time: at,
-            event_source: service.event_source().to_string(),
-            event_name: name.to_string(),
+            event_source: Cow::Borrowed(service.event_source()),
+            event_name: Cow::Owned(name.to_string()),
             aws_region: region.to_string(),
-            user_identity: UserIdentity::service(service.event_source()),
-            source_ip_address: "AWS Internal".to_string(),
-            user_agent: "AWS Internal".to_string(),
-            request_parameters: Value::Null,
+            user_identity: Arc::new(UserIdentity::service(service.event_source())),
+            source_ip_address: Cow::Borrowed("AWS Internal"),
+            user_agent: Cow::Borrowed("AWS Internal"),
+            request_parameters: crate::audit::raw_parameters(&details),
             response_elements: Value::Null,
             recipient_account_id: resource.account_id.clone(),
             resources: vec![resource],
             error_code: None,
             error_message: None,
-            event_type: "AwsServiceEvent".to_string(),
+            event_type: Cow::Borrowed("AwsServiceEvent"),
             read_only: false,
-            event_category: "Management".to_string(),
+            event_category: Cow::Borrowed("Management"),
         };
-        let mut event = event;
-        if !details.is_null() {
-            event.request_parameters = details;
-        }
         self.audit.push(event);
     }
 

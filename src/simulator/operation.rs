@@ -66,6 +66,9 @@ impl Service {
 pub struct AuditDraft {
     /// `requestParameters`.
     pub request_parameters: Option<Value>,
+    /// `requestParameters` already serialized (the cheap form for hot operations;
+    /// wins over `request_parameters`).
+    pub request_parameters_raw: Option<Box<serde_json::value::RawValue>>,
     /// `responseElements` on success.
     pub response_elements: Option<Value>,
     /// `resources`.
@@ -74,14 +77,19 @@ pub struct AuditDraft {
 
 impl AuditDraft {
     /// Notes a touched resource.
-    pub fn resource(&mut self, arn: &str, account: &str, resource_type: &str) {
+    pub fn resource(&mut self, arn: &str, account: &str, resource_type: &'static str) {
         if !self.resources.iter().any(|r| r.arn == arn) {
             self.resources.push(AuditResource {
                 arn: arn.to_string(),
                 account_id: account.to_string(),
-                resource_type: resource_type.to_string(),
+                resource_type: resource_type.into(),
             });
         }
+    }
+
+    /// Sets `requestParameters` from any serializable (typically a borrowed struct).
+    pub fn parameters<T: Serialize + ?Sized>(&mut self, value: &T) {
+        self.request_parameters_raw = Some(crate::audit::raw_parameters(value));
     }
 }
 

@@ -31,6 +31,26 @@ fn check_algorithm(member: &str, algorithm: Option<&str>) -> AwsResult<()> {
     }
 }
 
+/// CloudTrail's `requestParameters` of Encrypt and Decrypt, borrowed from the
+/// request so recording them costs one serialization and no copies.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct CryptoParameters<'a> {
+    key_id: Option<&'a str>,
+    encryption_context: Option<&'a BTreeMap<String, String>>,
+    encryption_algorithm: &'a str,
+}
+
+/// CloudTrail's `requestParameters` of GenerateDataKey(WithoutPlaintext).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct DataKeyParameters<'a> {
+    key_id: &'a str,
+    encryption_context: Option<&'a BTreeMap<String, String>>,
+    number_of_bytes: Option<i64>,
+    key_spec: Option<&'a str>,
+}
+
 fn dry_run_done() -> AwsError {
     AwsError::new(ErrorCode::DryRunOperationException, "The request would have succeeded, but the DryRun option is set.")
 }
@@ -120,10 +140,11 @@ pub struct EncryptResponse {
 }
 
 fn encrypt(sim: &mut Simulator, ctx: &CallContext, req: EncryptRequest, audit: &mut AuditDraft) -> AwsResult<EncryptResponse> {
-    audit.request_parameters = Some(json!({
-        "keyId": req.key_id, "encryptionContext": req.encryption_context,
-        "encryptionAlgorithm": req.encryption_algorithm.as_deref().unwrap_or(SYMMETRIC_DEFAULT),
-    }));
+    audit.parameters(&CryptoParameters {
+        key_id: Some(&req.key_id),
+        encryption_context: req.encryption_context.as_ref(),
+        encryption_algorithm: req.encryption_algorithm.as_deref().unwrap_or(SYMMETRIC_DEFAULT),
+    });
     validate::blob_length("plaintext", req.plaintext.len(), 1, 4096)?;
     let grant_tokens = req.grant_tokens.unwrap_or_default();
     validate::grant_tokens(&grant_tokens)?;
@@ -221,10 +242,11 @@ fn open_blob(
 }
 
 fn decrypt(sim: &mut Simulator, ctx: &CallContext, req: DecryptRequest, audit: &mut AuditDraft) -> AwsResult<DecryptResponse> {
-    audit.request_parameters = Some(json!({
-        "keyId": req.key_id, "encryptionContext": req.encryption_context,
-        "encryptionAlgorithm": req.encryption_algorithm.as_deref().unwrap_or(SYMMETRIC_DEFAULT),
-    }));
+    audit.parameters(&CryptoParameters {
+        key_id: req.key_id.as_deref(),
+        encryption_context: req.encryption_context.as_ref(),
+        encryption_algorithm: req.encryption_algorithm.as_deref().unwrap_or(SYMMETRIC_DEFAULT),
+    });
     let grant_tokens = req.grant_tokens.unwrap_or_default();
     validate::grant_tokens(&grant_tokens)?;
     check_algorithm("encryptionAlgorithm", req.encryption_algorithm.as_deref())?;
@@ -419,10 +441,12 @@ fn generate_data_key_inner(
     audit: &mut AuditDraft,
     action: &str,
 ) -> AwsResult<(Vec<u8>, SecretBytes, String)> {
-    audit.request_parameters = Some(json!({
-        "keyId": req.key_id, "encryptionContext": req.encryption_context,
-        "numberOfBytes": req.number_of_bytes, "keySpec": req.key_spec,
-    }));
+    audit.parameters(&DataKeyParameters {
+        key_id: &req.key_id,
+        encryption_context: req.encryption_context.as_ref(),
+        number_of_bytes: req.number_of_bytes,
+        key_spec: req.key_spec.as_deref(),
+    });
     let length = data_key_length(&req)?;
     let grant_tokens = req.grant_tokens.unwrap_or_default();
     validate::grant_tokens(&grant_tokens)?;
