@@ -3,7 +3,9 @@
 //
 // AES paths: the header, key derivation, key commitment, framing and
 // signatures always run in Rust (wasm). Each frame's AES-256-GCM seal/open
-// runs in node:crypto when the Node entry registered it (the default there),
+// (frames of 2 KiB or more; the header tag and smaller frames are cheaper in
+// wasm than a call into JS) runs in node:crypto when the Node entry
+// registered it (the default there),
 // else in the pure-Rust AES-GCM inside wasm (browsers: WebCrypto is async and
 // the frame cipher is synchronous, so browsers use the wasm path). With the
 // platform path the derived per-message content key (HKDF output; never the

@@ -238,7 +238,8 @@ impl Encryptor {
             key: derived.key,
             frame_length,
             next_seq: 1,
-            pending: Zeroizing::new(Vec::with_capacity(frame_length.min(1 << 20))),
+            // Small up front: a zeroizing buffer is wiped over its whole capacity on drop.
+            pending: Zeroizing::new(Vec::with_capacity(frame_length.min(1 << 16))),
             unsent_header: Some(header_bytes),
             signer,
             cipher,
@@ -421,12 +422,12 @@ impl<'a> Decryptor<'a> {
 
     /// Once the header has been read (the materials source is no longer
     /// needed), the same decryptor without the source's borrow; otherwise
-    /// `Err(self)` unchanged. Lets a host keep a decryptor across calls
+    /// `Err(self)` unchanged (boxed). Lets a host keep a decryptor across calls
     /// whose materials source (e.g. a KMS keyring borrowing the simulator)
     /// lives only for one call.
-    pub fn detach(self) -> Result<Decryptor<'static>, Self> {
+    pub fn detach(self) -> Result<Decryptor<'static>, Box<Self>> {
         if self.source.is_some() {
-            return Err(self);
+            return Err(Box::new(self));
         }
         Ok(Decryptor {
             source: None,

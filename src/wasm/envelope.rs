@@ -8,7 +8,8 @@
 //! `Simulator::invoke`, so policies, key states and the audit trail apply.
 //!
 //! Frames are sealed by the pure-Rust AES-GCM unless JS passes a cipher
-//! object `{ seal(key, iv, aad, data) -> ciphertext‖tag, open(key, iv, aad,
+//! object (used for frames of at least [`PLATFORM_MIN_BYTES`]; the header
+//! tag and smaller frames stay in wasm, where they are cheaper) `{ seal(key, iv, aad, data) -> ciphertext‖tag, open(key, iv, aad,
 //! ciphertext, tag) -> plaintext }` (node:crypto in Node). That object
 //! receives the **derived per-message content key** (HKDF output, not the
 //! data key and never a KMS key) for every frame.
@@ -244,8 +245,15 @@ fn js_args(key: &[u8; 32], iv: &[u8; 12], aad: &[u8], data: &[u8]) -> Array {
     args
 }
 
+/// Below this many bytes a call into JS costs more than AES-GCM in wasm, so
+/// the header tag and small frames stay in wasm (the bytes are identical).
+const PLATFORM_MIN_BYTES: usize = 2048;
+
 impl FrameCipher for JsFrameCipher {
     fn seal(&self, key: &[u8; 32], iv: &[u8; 12], aad: &[u8], buf: &mut [u8]) -> Result<[u8; 16], AwsError> {
+        if buf.len() < PLATFORM_MIN_BYTES {
+            return AesGcmFrameCipher.seal(key, iv, aad, buf);
+        }
         let internal = |m: &str| AwsError::new(ErrorCode::KMSInternalException, format!("platform AES-GCM: {m}"));
         let out = self
             .seal
@@ -264,6 +272,9 @@ impl FrameCipher for JsFrameCipher {
     }
 
     fn open(&self, key: &[u8; 32], iv: &[u8; 12], aad: &[u8], buf: &mut [u8], tag: &[u8; 16]) -> Result<(), AwsError> {
+        if buf.len() < PLATFORM_MIN_BYTES {
+            return AesGcmFrameCipher.open(key, iv, aad, buf, tag);
+        }
         let args = js_args(key, iv, aad, buf);
         args.push(&Uint8Array::from(tag.as_slice()));
         let out = self
@@ -352,7 +363,7 @@ impl EnvelopeEncryptor {
 enum DecryptState {
     /// The header is not complete yet: input kept here, no decryptor.
     Pending(Vec<u8>),
-    Running(Decryptor<'static>),
+    Running(Box<Decryptor<'static>>),
     Poisoned,
 }
 
@@ -535,7 +546,7 @@ impl WasmSimulator {
                     let mut d = Decryptor::with_cipher(source, options, cipher);
                     let out = d.update(&buf)?;
                     Ok(match d.detach() {
-                        Ok(running) => (DecryptState::Running(running), out),
+                        Ok(running) => (DecryptState::Running(Box::new(running)), out),
                         // Header still incomplete: nothing was consumed; keep the input.
                         Err(_) => (DecryptState::Pending(buf), out),
                     })
