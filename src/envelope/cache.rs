@@ -78,7 +78,10 @@ pub struct MaterialsCache {
 
 impl std::fmt::Debug for MaterialsCache {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("MaterialsCache").field("limits", &self.limits).field("stats", &self.stats).finish_non_exhaustive()
+        f.debug_struct("MaterialsCache")
+            .field("limits", &self.limits)
+            .field("stats", &self.stats)
+            .finish_non_exhaustive()
     }
 }
 

@@ -21,7 +21,8 @@ pub use cache::{CacheFront, CacheLimits, CacheStats, CachingCmm, MaterialsCache}
 pub use cipher::{AesGcmFrameCipher, FrameCipher};
 pub use format::EncryptionContext;
 pub use keyring::{
-    EncryptedDataKey, Keyring, KmsDataKeys, KmsGeneratedKey, KmsKeyring, MultiKeyring, RawAesKeyring, SharedSimulator, SimulatorKms,
+    EncryptedDataKey, Keyring, KmsDataKeys, KmsGeneratedKey, KmsKeyring, MultiKeyring, RawAesKeyring, SharedSimulator,
+    SimulatorKms,
 };
 pub use materials::{CryptoMaterialsManager, DefaultCmm};
 pub use stream::{
