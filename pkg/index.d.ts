@@ -198,3 +198,87 @@ export function version(): string;
 export function operations(service: string): string[];
 declare const api: { createSimulator: typeof createSimulator; version: typeof version; operations: typeof operations };
 export default api;
+
+// ---- Envelope encryption (AWS Encryption SDK message format v2) ----
+
+/** A keyring made by `sim.envelope` (raw AES, KMS through the simulator, or multi). */
+export interface EnvelopeKeyring { readonly kind: 'raw-aes' | 'kms' | 'multi' }
+/** A caching cryptographic materials manager in front of a keyring. */
+export interface CachingMaterialsManager {
+  readonly kind: 'caching-cmm';
+  stats(): { encryptHits: number; encryptMisses: number; decryptHits: number; decryptMisses: number };
+}
+export type KeyringOrCmm = EnvelopeKeyring | CachingMaterialsManager;
+/** `'platform'` (default): node:crypto frames in Node, wasm elsewhere; `'wasm'`: the pure-Rust AES-GCM. */
+export type FrameCipherChoice = 'platform' | 'wasm';
+export interface EnvelopeMessageHeader {
+  version: 2;
+  suiteId: 0x0478 | 0x0578;
+  messageId: Uint8Array;
+  encryptionContext: EncryptionContext;
+  encryptedDataKeys: { providerId: string; providerInfo: string; rawInfo: Uint8Array; encryptedDataKey: Uint8Array }[];
+  contentType: 2;
+  frameLength: number;
+}
+export interface EnvelopeEncryptOptions {
+  encryptionContext?: EncryptionContext;
+  /** 0x0478 (default, committing) or 0x0578 (committing + ECDSA P-384). */
+  suiteId?: 0x0478 | 0x0578;
+  /** Plaintext bytes per frame (default 4096, at most 2^31 - 1). */
+  frameLength?: number;
+  cipher?: FrameCipherChoice;
+}
+export interface EnvelopeDecryptOptions {
+  /** Refuse messages declaring longer frames (default 2^31 - 1); bounds streaming memory. */
+  maxFrameLength?: number;
+  maxEncryptedDataKeys?: number;
+  cipher?: FrameCipherChoice;
+}
+export interface Progress { bytesDone: number; totalBytes?: number }
+export interface EnvelopeStreamEncryptOptions extends EnvelopeEncryptOptions {
+  /** Needed for the caching CMM to cache; more input than this is an error. */
+  plaintextLength?: number;
+  onProgress?(progress: Progress): void;
+}
+export interface EnvelopeStreamDecryptOptions extends EnvelopeDecryptOptions {
+  totalBytes?: number;
+  onProgress?(progress: Progress): void;
+}
+/** A Node `stream.Transform` (typed structurally so the types need no @types/node). */
+export interface NodeTransform { pipe<T>(destination: T, options?: { end?: boolean }): T; on(event: string, listener: (...args: any[]) => void): this }
+/** Incremental encryptor / decryptor: `update` as data arrives, then `finish`. */
+export interface EnvelopeIncremental {
+  update(chunk: Uint8Array): Uint8Array;
+  finish(): Uint8Array;
+  messageHeader(): EnvelopeMessageHeader | undefined;
+  abort(): void;
+}
+export interface Envelope {
+  rawAesKeyring(options: { keyNamespace: string; keyName: string; wrappingKey: Uint8Array }): EnvelopeKeyring;
+  /** KMS calls go through this simulator as this facade's caller (policies, key states, audit). */
+  kmsKeyring(options: { generatorKeyId?: string; keyIds?: string[]; grantTokens?: string[]; discovery?: boolean }): EnvelopeKeyring;
+  multiKeyring(options: { generator?: EnvelopeKeyring; children?: EnvelopeKeyring[] }): EnvelopeKeyring;
+  /** `maxAge` in milliseconds of simulated time, like the JS ESDK. */
+  cachingMaterialsManager(keyring: EnvelopeKeyring, options: {
+    maxAge: number; maxMessagesEncrypted?: number; maxBytesEncrypted?: number; partition?: string; capacity?: number;
+  }): CachingMaterialsManager;
+  encrypt(keyringOrCmm: KeyringOrCmm, plaintext: Uint8Array | string, options?: EnvelopeEncryptOptions):
+    { result: Uint8Array; messageHeader: EnvelopeMessageHeader };
+  decrypt(keyringOrCmm: KeyringOrCmm, message: Uint8Array, options?: EnvelopeDecryptOptions):
+    { plaintext: Uint8Array; messageHeader: EnvelopeMessageHeader };
+  encryptor(keyringOrCmm: KeyringOrCmm, options?: EnvelopeStreamEncryptOptions): EnvelopeIncremental;
+  decryptor(keyringOrCmm: KeyringOrCmm, options?: EnvelopeDecryptOptions): EnvelopeIncremental;
+  encryptStream(keyringOrCmm: KeyringOrCmm, options?: EnvelopeStreamEncryptOptions): TransformStream<Uint8Array, Uint8Array>;
+  /** For 0x0578, frames are emitted before the signature is checked; the stream errors if it fails. */
+  decryptStream(keyringOrCmm: KeyringOrCmm, options?: EnvelopeStreamDecryptOptions): TransformStream<Uint8Array, Uint8Array>;
+  /** Node entry only: a `stream.Transform`. */
+  encryptNodeStream(keyringOrCmm: KeyringOrCmm, options?: EnvelopeStreamEncryptOptions): NodeTransform;
+  /** Node entry only: a `stream.Transform`. */
+  decryptNodeStream(keyringOrCmm: KeyringOrCmm, options?: EnvelopeStreamDecryptOptions): NodeTransform;
+  /** `'node:crypto'` when the Node entry registered it, else `'wasm'`. */
+  readonly platformCipher: 'node:crypto' | 'wasm';
+}
+export interface Simulator {
+  /** Envelope encryption in the AWS Encryption SDK message format. */
+  envelope: Envelope;
+}

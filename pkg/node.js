@@ -3,8 +3,11 @@ import { readFileSync } from 'node:fs';
 import { initSync } from './dist/kmsim.js';
 import * as glue from './dist/kmsim.js';
 import { makeApi } from './lib/simulator.js';
+import { registerPlatform } from './lib/envelope.js';
+import { nodeFrameCipher, nodeTransform } from './lib/node-platform.js';
 
 initSync({ module: readFileSync(new URL('./dist/kmsim_bg.wasm', import.meta.url)) });
+registerPlatform({ cipher: nodeFrameCipher, name: 'node:crypto', nodeTransform });
 
 const api = makeApi(glue);
 

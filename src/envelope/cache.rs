@@ -64,28 +64,105 @@ struct DecEntry {
     created: Timestamp,
 }
 
-/// A CMM that caches another CMM's materials.
-pub struct CachingCmm<M> {
-    inner: M,
+/// The cache itself: entries, limits and counters, without the CMM it
+/// fronts. [`CachingCmm`] pairs it with an owned CMM; hosts that must build
+/// the underlying CMM per call (the wasm binding, whose KMS keyrings borrow
+/// the simulator only for one call) keep a `MaterialsCache` and pass the CMM
+/// in each time.
+pub struct MaterialsCache {
     limits: CacheLimits,
     encrypt: HashMap<Vec<u8>, EncEntry>,
     decrypt: HashMap<Vec<u8>, DecEntry>,
     stats: CacheStats,
 }
 
+impl std::fmt::Debug for MaterialsCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MaterialsCache")
+            .field("limits", &self.limits)
+            .field("stats", &self.stats)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A CMM that caches another CMM's materials.
+pub struct CachingCmm<M> {
+    inner: M,
+    cache: MaterialsCache,
+}
+
 impl<M> std::fmt::Debug for CachingCmm<M> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CachingCmm").field("limits", &self.limits).field("stats", &self.stats).finish_non_exhaustive()
+        f.debug_struct("CachingCmm").field("cache", &self.cache).finish_non_exhaustive()
     }
 }
 
 impl<M: CryptoMaterialsManager> CachingCmm<M> {
     /// Caches `inner`'s materials within `limits`.
     pub fn new(inner: M, limits: CacheLimits) -> AwsResult<Self> {
+        Ok(CachingCmm { inner, cache: MaterialsCache::new(limits)? })
+    }
+
+    /// Hit / miss counts so far.
+    pub fn stats(&self) -> CacheStats {
+        self.cache.stats()
+    }
+
+    /// Drops every entry (counters are kept).
+    pub fn clear(&mut self) {
+        self.cache.clear();
+    }
+}
+
+impl<M: CryptoMaterialsManager> CryptoMaterialsManager for CachingCmm<M> {
+    fn get_encryption_materials(
+        &mut self,
+        request: &EncryptionRequest<'_>,
+        rng: &mut dyn EntropySource,
+    ) -> AwsResult<EncryptionMaterials> {
+        self.cache.encryption_materials(&mut self.inner, request, rng)
+    }
+
+    fn decrypt_materials(&mut self, request: &DecryptionRequest<'_>) -> AwsResult<DecryptionMaterials> {
+        self.cache.decryption_materials(&mut self.inner, request)
+    }
+}
+
+/// A [`MaterialsCache`] in front of a borrowed CMM, for one call.
+pub struct CacheFront<'c, M> {
+    /// The cache.
+    pub cache: &'c mut MaterialsCache,
+    /// The CMM asked on a miss.
+    pub inner: M,
+}
+
+impl<M> std::fmt::Debug for CacheFront<'_, M> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CacheFront").field("cache", &self.cache).finish_non_exhaustive()
+    }
+}
+
+impl<M: CryptoMaterialsManager> CryptoMaterialsManager for CacheFront<'_, M> {
+    fn get_encryption_materials(
+        &mut self,
+        request: &EncryptionRequest<'_>,
+        rng: &mut dyn EntropySource,
+    ) -> AwsResult<EncryptionMaterials> {
+        self.cache.encryption_materials(&mut self.inner, request, rng)
+    }
+
+    fn decrypt_materials(&mut self, request: &DecryptionRequest<'_>) -> AwsResult<DecryptionMaterials> {
+        self.cache.decryption_materials(&mut self.inner, request)
+    }
+}
+
+impl MaterialsCache {
+    /// An empty cache with `limits`.
+    pub fn new(limits: CacheLimits) -> AwsResult<Self> {
         if limits.max_age_ms <= 0 || limits.max_messages == 0 || limits.capacity == 0 {
             return Err(AwsError::validation("cache max age, max messages and capacity must be positive"));
         }
-        Ok(CachingCmm { inner, limits, encrypt: HashMap::new(), decrypt: HashMap::new(), stats: CacheStats::default() })
+        Ok(MaterialsCache { limits, encrypt: HashMap::new(), decrypt: HashMap::new(), stats: CacheStats::default() })
     }
 
     /// Hit / miss counts so far.
@@ -123,16 +200,18 @@ fn make_room<V>(map: &mut HashMap<Vec<u8>, V>, capacity: usize, created: impl Fn
     }
 }
 
-impl<M: CryptoMaterialsManager> CryptoMaterialsManager for CachingCmm<M> {
-    fn get_encryption_materials(
+impl MaterialsCache {
+    /// Encryption materials from the cache, or from `inner` on a miss.
+    pub fn encryption_materials(
         &mut self,
+        inner: &mut dyn CryptoMaterialsManager,
         request: &EncryptionRequest<'_>,
         rng: &mut dyn EntropySource,
     ) -> AwsResult<EncryptionMaterials> {
         // Without a length the byte limit cannot be enforced, so do not cache.
         let Some(len) = request.plaintext_length else {
             self.stats.encrypt_misses += 1;
-            return self.inner.get_encryption_materials(request, rng);
+            return inner.get_encryption_materials(request, rng);
         };
         let mut h = self.key_prefix(b'E', request.suite.id());
         h.update(Sha512::digest(serialize_context(request.context)?));
@@ -153,7 +232,7 @@ impl<M: CryptoMaterialsManager> CryptoMaterialsManager for CachingCmm<M> {
         }
         self.encrypt.remove(&key);
         self.stats.encrypt_misses += 1;
-        let materials = self.inner.get_encryption_materials(request, rng)?;
+        let materials = inner.get_encryption_materials(request, rng)?;
         if len <= self.limits.max_bytes {
             make_room(&mut self.encrypt, self.limits.capacity, |e| e.created);
             self.encrypt.insert(key, EncEntry { materials: materials.clone(), created: now, messages: 1, bytes: len });
@@ -161,7 +240,12 @@ impl<M: CryptoMaterialsManager> CryptoMaterialsManager for CachingCmm<M> {
         Ok(materials)
     }
 
-    fn decrypt_materials(&mut self, request: &DecryptionRequest<'_>) -> AwsResult<DecryptionMaterials> {
+    /// Decryption materials from the cache, or from `inner` on a miss.
+    pub fn decryption_materials(
+        &mut self,
+        inner: &mut dyn CryptoMaterialsManager,
+        request: &DecryptionRequest<'_>,
+    ) -> AwsResult<DecryptionMaterials> {
         let mut h = self.key_prefix(b'D', request.suite.id());
         let mut edk_digests: Vec<Vec<u8>> = request
             .encrypted_data_keys
@@ -189,7 +273,7 @@ impl<M: CryptoMaterialsManager> CryptoMaterialsManager for CachingCmm<M> {
         }
         self.decrypt.remove(&key);
         self.stats.decrypt_misses += 1;
-        let materials = self.inner.decrypt_materials(request)?;
+        let materials = inner.decrypt_materials(request)?;
         make_room(&mut self.decrypt, self.limits.capacity, |e| e.created);
         self.decrypt.insert(key, DecEntry { materials: materials.clone(), created: request.now });
         Ok(materials)

@@ -17,12 +17,17 @@ pub mod signature;
 pub mod stream;
 pub mod suite;
 
-pub use cache::{CacheLimits, CacheStats, CachingCmm};
+pub use cache::{CacheFront, CacheLimits, CacheStats, CachingCmm, MaterialsCache};
 pub use cipher::{AesGcmFrameCipher, FrameCipher};
 pub use format::EncryptionContext;
-pub use keyring::{EncryptedDataKey, Keyring, KmsDataKeys, KmsGeneratedKey, KmsKeyring, MultiKeyring, RawAesKeyring};
+pub use keyring::{
+    EncryptedDataKey, Keyring, KmsDataKeys, KmsGeneratedKey, KmsKeyring, MultiKeyring, RawAesKeyring, SharedSimulator,
+    SimulatorKms,
+};
 pub use materials::{CryptoMaterialsManager, DefaultCmm};
-pub use stream::{DecryptOptions, Decryptor, EncryptOptions, Encryptor, MaterialsSource, MessageInfo};
+pub use stream::{
+    DecryptOptions, Decryptor, EncryptOptions, Encryptor, MaterialsSource, MessageInfo, MAX_FRAME_LENGTH,
+};
 pub use suite::AlgorithmSuite;
 
 use crate::error::AwsResult;

@@ -112,7 +112,15 @@ pub struct DecryptOptions {
     pub max_encrypted_data_keys: Option<usize>,
     /// The current time, for the caching CMM.
     pub now: Timestamp,
+    /// Refuse messages whose header declares frames longer than this
+    /// (default and ceiling: [`MAX_FRAME_LENGTH`]). A decryptor holds up to
+    /// one frame of input, so this bounds its memory.
+    pub max_frame_length: Option<u32>,
 }
+
+/// The largest frame length the spec allows (2^31 - 1 bytes); longer frames
+/// are neither written nor read.
+pub const MAX_FRAME_LENGTH: u32 = 0x7FFF_FFFF;
 
 /// What a message's header says, returned with the plaintext.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -186,8 +194,8 @@ impl Encryptor {
         rng: &mut dyn EntropySource,
         cipher: Box<dyn FrameCipher>,
     ) -> AwsResult<Self> {
-        if options.frame_length == 0 {
-            return Err(AwsError::validation("frame length must be at least 1"));
+        if options.frame_length == 0 || options.frame_length > MAX_FRAME_LENGTH {
+            return Err(AwsError::validation("frame length must be between 1 and 2^31 - 1"));
         }
         let frame_length = usize::try_from(options.frame_length)
             .map_err(|_| AwsError::validation("frame length too large for this platform"))?;
@@ -230,7 +238,8 @@ impl Encryptor {
             key: derived.key,
             frame_length,
             next_seq: 1,
-            pending: Zeroizing::new(Vec::with_capacity(frame_length.min(1 << 20))),
+            // Small up front: a zeroizing buffer is wiped over its whole capacity on drop.
+            pending: Zeroizing::new(Vec::with_capacity(frame_length.min(1 << 16))),
             unsent_header: Some(header_bytes),
             signer,
             cipher,
@@ -411,6 +420,30 @@ impl<'a> Decryptor<'a> {
         self.plaintext_out
     }
 
+    /// Once the header has been read (the materials source is no longer
+    /// needed), the same decryptor without the source's borrow; otherwise
+    /// `Err(self)` unchanged (boxed). Lets a host keep a decryptor across calls
+    /// whose materials source (e.g. a KMS keyring borrowing the simulator)
+    /// lives only for one call.
+    pub fn detach(self) -> Result<Decryptor<'static>, Box<Self>> {
+        if self.source.is_some() {
+            return Err(Box::new(self));
+        }
+        Ok(Decryptor {
+            source: None,
+            options: self.options,
+            cipher: self.cipher,
+            buf: self.buf,
+            phase: self.phase,
+            info: self.info,
+            key: self.key,
+            next_seq: self.next_seq,
+            verifier: self.verifier,
+            bytes_in: self.bytes_in,
+            plaintext_out: self.plaintext_out,
+        })
+    }
+
     /// Whether the whole message (including any signature) has been read.
     pub fn is_done(&self) -> bool {
         self.phase == Phase::Done
@@ -428,6 +461,10 @@ impl<'a> Decryptor<'a> {
             return Ok(None);
         };
         let tag: [u8; 16] = tag.try_into().map_err(|_| malformed("header tag"))?;
+        let max_frame = self.options.max_frame_length.unwrap_or(MAX_FRAME_LENGTH).min(MAX_FRAME_LENGTH);
+        if header.frame_length > max_frame {
+            return Err(malformed("the frame length exceeds the maximum allowed"));
+        }
         let mut source = self.source.take().ok_or_else(|| AwsError::validation("decryptor reused"))?;
         let request = DecryptionRequest {
             suite: header.suite,

@@ -5,6 +5,8 @@
 //! Requests cross as JSON text (AWS JSON 1.1 shapes) except on the hot
 //! cryptographic paths, which take and return bytes directly.
 
+mod envelope;
+
 use crate::clock::{TimeSource, Timestamp};
 use crate::error::{AwsError, ErrorCode};
 use crate::kms::ops::{Decrypt, DecryptRequest, Encrypt, EncryptRequest, GenerateDataKey, GenerateDataKeyRequest};

@@ -3,6 +3,7 @@
 pub mod kms;
 pub mod multi;
 pub mod raw_aes;
+pub mod simulator_kms;
 
 use crate::envelope::materials::{DecryptionMaterials, EncryptionMaterials};
 use crate::error::AwsResult;
@@ -11,6 +12,7 @@ use crate::rng::EntropySource;
 pub use kms::{KmsDataKeys, KmsGeneratedKey, KmsKeyring};
 pub use multi::MultiKeyring;
 pub use raw_aes::RawAesKeyring;
+pub use simulator_kms::{SharedSimulator, SharedSimulatorKms, SimulatorKms};
 
 /// One wrapped copy of the data key, as stored in the header.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
