@@ -83,7 +83,8 @@ pub(super) fn call_json_text(
 fn js_to_aws(value: &JsValue) -> AwsError {
     let text = |field: &str| Reflect::get(value, &field.into()).ok().and_then(|v| v.as_string());
     let name = text("name");
-    let message = text("message").or_else(|| value.as_string()).unwrap_or_else(|| "the rotation function threw".to_string());
+    let message =
+        text("message").or_else(|| value.as_string()).unwrap_or_else(|| "the rotation function threw".to_string());
     match name.as_deref().and_then(ErrorCode::from_name) {
         Some(code) => AwsError::new(code, message),
         None => AwsError::new(
@@ -100,8 +101,8 @@ struct JsRotation {
 
 impl RotationFunction for JsRotation {
     fn invoke(&mut self, sim: &mut Simulator, ctx: &CallContext, event: &RotationEvent) -> AwsResult<()> {
-        let event_json = serde_json::to_string(event)
-            .map_err(|e| AwsError::new(ErrorCode::InternalServiceError, e.to_string()))?;
+        let event_json =
+            serde_json::to_string(event).map_err(|e| AwsError::new(ErrorCode::InternalServiceError, e.to_string()))?;
         let lent = std::mem::replace(sim, placeholder());
         let previous = ACTIVE.with(|active| active.borrow_mut().replace(Scope { sim: lent, ctx: ctx.clone() }));
         let result = self.function.call1(&JsValue::NULL, &JsValue::from_str(&event_json));
@@ -184,7 +185,9 @@ impl WasmSimulator {
         user: &str,
         new_password: &str,
     ) -> Result<(), JsValue> {
-        self.sim.database_set_password(host, login_user, login_password, user, new_password).map_err(|e| to_js_error(&e))
+        self.sim
+            .database_set_password(host, login_user, login_password, user, new_password)
+            .map_err(|e| to_js_error(&e))
     }
 
     /// A simulated database as JSON (user names, login counts), if it exists.
