@@ -166,6 +166,10 @@ export interface CallerOptions {
 
 export interface Simulator {
   readonly kms: KmsClient;
+  readonly secretsManager: SecretsManagerClient;
+  readonly ssm: SsmClient;
+  /** Simulated databases: rotation targets for the built-in database rotation. */
+  readonly databases: DatabasesApi;
   readonly clock: {
     now(): Date;
     set(when: Date | number): void;
@@ -281,4 +285,283 @@ export interface Envelope {
 export interface Simulator {
   /** Envelope encryption in the AWS Encryption SDK message format. */
   envelope: Envelope;
+// ---------------------------------------------------------------------------
+// Secrets Manager (AWS SDK v3 shapes)
+
+/** A Secrets Manager or Parameter Store tag. */
+export interface ResourceTag { Key: string; Value: string }
+export interface RotationRules { AutomaticallyAfterDays?: number; Duration?: string; ScheduleExpression?: string }
+export interface ReplicaRegion { Region: string; KmsKeyId?: string }
+export interface ReplicationStatus { Region: string; KmsKeyId?: string; Status: 'InSync' | 'Failed' | 'InProgress' | string; StatusMessage?: string }
+export interface SecretsFilter { Key: 'description' | 'name' | 'tag-key' | 'tag-value' | 'primary-region' | 'owning-service' | 'all' | string; Values: string[] }
+
+export interface CreateSecretInput {
+  Name: string;
+  ClientRequestToken?: string;
+  Description?: string;
+  KmsKeyId?: string;
+  SecretBinary?: Uint8Array | string;
+  SecretString?: string;
+  Tags?: ResourceTag[];
+  AddReplicaRegions?: ReplicaRegion[];
+  ForceOverwriteReplicaSecret?: boolean;
+}
+export interface CreateSecretOutput { ARN: string; Name: string; VersionId?: string; ReplicationStatus?: ReplicationStatus[] }
+export interface SecretIdInput { SecretId: string }
+export interface SecretRefOutput { ARN: string; Name: string }
+export interface GetSecretValueInput { SecretId: string; VersionId?: string; VersionStage?: string }
+export interface GetSecretValueOutput {
+  ARN: string;
+  Name: string;
+  VersionId: string;
+  SecretBinary?: Uint8Array;
+  SecretString?: string;
+  VersionStages: string[];
+  CreatedDate: Date;
+}
+export interface BatchGetSecretValueInput { SecretIdList?: string[]; Filters?: SecretsFilter[]; MaxResults?: number; NextToken?: string }
+export interface BatchGetSecretValueOutput {
+  SecretValues: GetSecretValueOutput[];
+  Errors: { SecretId: string; ErrorCode: string; Message: string }[];
+  NextToken?: string;
+}
+export interface PutSecretValueInput {
+  SecretId: string;
+  ClientRequestToken?: string;
+  SecretBinary?: Uint8Array | string;
+  SecretString?: string;
+  VersionStages?: string[];
+  RotationToken?: string;
+}
+export interface PutSecretValueOutput { ARN: string; Name: string; VersionId: string; VersionStages: string[] }
+export interface UpdateSecretInput {
+  SecretId: string;
+  ClientRequestToken?: string;
+  Description?: string;
+  KmsKeyId?: string;
+  SecretBinary?: Uint8Array | string;
+  SecretString?: string;
+}
+export interface UpdateSecretOutput { ARN: string; Name: string; VersionId?: string }
+export interface SecretDescription {
+  ARN: string;
+  Name: string;
+  Description?: string;
+  KmsKeyId?: string;
+  RotationEnabled?: boolean;
+  RotationLambdaARN?: string;
+  RotationRules?: RotationRules;
+  LastRotatedDate?: Date;
+  LastChangedDate?: Date;
+  LastAccessedDate?: Date;
+  DeletedDate?: Date;
+  NextRotationDate?: Date;
+  Tags?: ResourceTag[];
+  /** DescribeSecret: version id → staging labels. */
+  VersionIdsToStages?: Record<string, string[]>;
+  /** ListSecrets: version id → staging labels. */
+  SecretVersionsToStages?: Record<string, string[]>;
+  CreatedDate?: Date;
+  PrimaryRegion?: string;
+  ReplicationStatus?: ReplicationStatus[];
+}
+export type DescribeSecretOutput = SecretDescription;
+export interface ListSecretsInput {
+  IncludePlannedDeletion?: boolean;
+  MaxResults?: number;
+  NextToken?: string;
+  Filters?: SecretsFilter[];
+  SortOrder?: 'asc' | 'desc';
+}
+export interface ListSecretsOutput { SecretList: SecretDescription[]; NextToken?: string }
+export interface ListSecretVersionIdsInput { SecretId: string; MaxResults?: number; NextToken?: string; IncludeDeprecated?: boolean }
+export interface SecretVersionsListEntry { VersionId: string; VersionStages: string[]; LastAccessedDate?: Date; CreatedDate: Date; KmsKeyIds?: string[] }
+export interface ListSecretVersionIdsOutput { Versions: SecretVersionsListEntry[]; NextToken?: string; ARN: string; Name: string }
+export interface UpdateSecretVersionStageInput { SecretId: string; VersionStage: string; RemoveFromVersionId?: string; MoveToVersionId?: string }
+export interface RotateSecretInput {
+  SecretId: string;
+  ClientRequestToken?: string;
+  RotationLambdaARN?: string;
+  RotationRules?: RotationRules;
+  RotateImmediately?: boolean;
+}
+export interface RotateSecretOutput { ARN: string; Name: string; VersionId?: string }
+export interface DeleteSecretInput { SecretId: string; RecoveryWindowInDays?: number; ForceDeleteWithoutRecovery?: boolean }
+export interface DeleteSecretOutput { ARN: string; Name: string; DeletionDate: Date }
+export interface SecretsTagResourceInput { SecretId: string; Tags: ResourceTag[] }
+export interface SecretsUntagResourceInput { SecretId: string; TagKeys: string[] }
+export interface PutResourcePolicyInput { SecretId: string; ResourcePolicy: string; BlockPublicPolicy?: boolean }
+export interface GetResourcePolicyOutput { ARN: string; Name: string; ResourcePolicy?: string }
+export interface ValidateResourcePolicyInput { SecretId?: string; ResourcePolicy: string }
+export interface ValidateResourcePolicyOutput { PolicyValidationPassed: boolean; ValidationErrors: { CheckName: string; ErrorMessage: string }[] }
+export interface GetRandomPasswordInput {
+  PasswordLength?: number;
+  ExcludeCharacters?: string;
+  ExcludeNumbers?: boolean;
+  ExcludePunctuation?: boolean;
+  ExcludeUppercase?: boolean;
+  ExcludeLowercase?: boolean;
+  IncludeSpace?: boolean;
+  RequireEachIncludedType?: boolean;
+}
+export interface ReplicateSecretToRegionsInput { SecretId: string; AddReplicaRegions: ReplicaRegion[]; ForceOverwriteReplicaSecret?: boolean }
+export interface ReplicationOutput { ARN: string; ReplicationStatus: ReplicationStatus[] }
+
+/** The event a rotation function receives for each step, as a rotation Lambda does. */
+export interface RotationEvent {
+  /** The secret's ARN. */
+  SecretId: string;
+  /** The id of the version being rotated in (AWSPENDING). */
+  ClientRequestToken: string;
+  Step: 'createSecret' | 'setSecret' | 'testSecret' | 'finishSecret';
+}
+/**
+ * A rotation function: runs synchronously (no Promise), once per step. `sim`
+ * is the simulator that owns the secret; while the function runs, its calls
+ * are made as the function's execution role
+ * (`arn:aws:sts::<acct>:assumed-role/<name>-rotation-role/<name>`). Throwing
+ * fails the step: AWSCURRENT stays, AWSPENDING lingers, the audit trail
+ * records `RotationFailed`. Clock, snapshot, audit and `as()` calls are not
+ * available inside it.
+ */
+export type RotationFunction = (event: RotationEvent, sim: Simulator) => void;
+
+export interface SecretsManagerClient {
+  createSecret(input: CreateSecretInput): CreateSecretOutput;
+  getSecretValue(input: GetSecretValueInput): GetSecretValueOutput;
+  batchGetSecretValue(input: BatchGetSecretValueInput): BatchGetSecretValueOutput;
+  putSecretValue(input: PutSecretValueInput): PutSecretValueOutput;
+  updateSecret(input: UpdateSecretInput): UpdateSecretOutput;
+  describeSecret(input: SecretIdInput): DescribeSecretOutput;
+  listSecrets(input?: ListSecretsInput): ListSecretsOutput;
+  listSecretVersionIds(input: ListSecretVersionIdsInput): ListSecretVersionIdsOutput;
+  updateSecretVersionStage(input: UpdateSecretVersionStageInput): SecretRefOutput;
+  /** Runs the rotation function synchronously; its failures are recorded, not thrown (as AWS's asynchronous rotation). */
+  rotateSecret(input: RotateSecretInput): RotateSecretOutput;
+  cancelRotateSecret(input: SecretIdInput): RotateSecretOutput;
+  deleteSecret(input: DeleteSecretInput): DeleteSecretOutput;
+  restoreSecret(input: SecretIdInput): SecretRefOutput;
+  tagResource(input: SecretsTagResourceInput): Record<string, never>;
+  untagResource(input: SecretsUntagResourceInput): Record<string, never>;
+  putResourcePolicy(input: PutResourcePolicyInput): SecretRefOutput;
+  getResourcePolicy(input: SecretIdInput): GetResourcePolicyOutput;
+  deleteResourcePolicy(input: SecretIdInput): SecretRefOutput;
+  validateResourcePolicy(input: ValidateResourcePolicyInput): ValidateResourcePolicyOutput;
+  getRandomPassword(input?: GetRandomPasswordInput): { RandomPassword: string };
+  replicateSecretToRegions(input: ReplicateSecretToRegionsInput): ReplicationOutput;
+  removeRegionsFromReplication(input: { SecretId: string; RemoveReplicaRegions: string[] }): ReplicationOutput;
+  stopReplicationToReplica(input: SecretIdInput): { ARN: string };
+  /** Registers a rotation function under a Lambda ARN (`arn:aws:lambda:<region>:<acct>:function:<name>`). */
+  registerRotationFunction(lambdaArn: string, fn: RotationFunction): void;
+  /** Registers the built-in rotation for simulated databases under a Lambda ARN. */
+  registerDatabaseRotation(lambdaArn: string, strategy?: 'singleUser' | 'alternatingUsers'): void;
+  /** Removes a rotation function; true when there was one. RotateSecret then fails with AccessDeniedException. */
+  unregisterRotationFunction(lambdaArn: string): boolean;
+}
+
+/** A simulated database as seen from outside (no passwords). */
+export interface SimulatedDatabase {
+  host: string;
+  engine: string;
+  users: string[];
+  masterUser: string;
+  logins: number;
+  failedLogins: number;
+}
+export interface DatabasesApi {
+  /** Creates (or replaces) a database with one superuser. */
+  create(input: { host: string; engine?: string; username: string; password: string }): void;
+  /** Tries to log in (counted in `logins` / `failedLogins`). */
+  login(input: { host: string; username: string; password: string }): boolean;
+  /** As `loginUsername`, sets `username`'s password (creating the user). Only the superuser may manage others. */
+  setPassword(input: { host: string; loginUsername: string; loginPassword: string; username: string; password: string }): void;
+  get(host: string): SimulatedDatabase | undefined;
+}
+
+// ---------------------------------------------------------------------------
+// Systems Manager Parameter Store (AWS SDK v3 shapes)
+
+export type ParameterType = 'String' | 'StringList' | 'SecureString';
+export type ParameterTier = 'Standard' | 'Advanced' | 'Intelligent-Tiering';
+export interface Parameter {
+  Name: string;
+  Type: ParameterType;
+  Value: string;
+  Version: number;
+  Selector?: string;
+  LastModifiedDate: Date;
+  ARN: string;
+  DataType: string;
+}
+export interface ParameterInlinePolicy { PolicyText: string; PolicyType: string; PolicyStatus: string }
+export interface PutParameterInput {
+  Name: string;
+  Description?: string;
+  Value: string;
+  Type?: ParameterType;
+  KeyId?: string;
+  Overwrite?: boolean;
+  AllowedPattern?: string;
+  Tags?: ResourceTag[];
+  Tier?: ParameterTier;
+  Policies?: string;
+  DataType?: 'text' | 'aws:ec2:image' | 'aws:ssm:integration' | string;
+}
+export interface PutParameterOutput { Version: number; Tier: ParameterTier }
+export interface GetParameterInput { Name: string; WithDecryption?: boolean }
+export interface GetParameterOutput { Parameter: Parameter }
+export interface GetParametersInput { Names: string[]; WithDecryption?: boolean }
+export interface GetParametersOutput { Parameters: Parameter[]; InvalidParameters: string[] }
+export interface ParameterStringFilter { Key: string; Option?: 'Equals' | 'BeginsWith' | 'Recursive' | 'OneLevel' | string; Values?: string[] }
+export interface GetParametersByPathInput {
+  Path: string;
+  Recursive?: boolean;
+  ParameterFilters?: ParameterStringFilter[];
+  WithDecryption?: boolean;
+  MaxResults?: number;
+  NextToken?: string;
+}
+export interface GetParametersByPathOutput { Parameters: Parameter[]; NextToken?: string }
+export interface DeleteParametersOutput { DeletedParameters: string[]; InvalidParameters: string[] }
+export interface ParameterMetadata {
+  Name: string;
+  ARN: string;
+  Type: ParameterType;
+  KeyId?: string;
+  LastModifiedDate: Date;
+  LastModifiedUser: string;
+  Description?: string;
+  AllowedPattern?: string;
+  Version: number;
+  Tier: ParameterTier;
+  Policies: ParameterInlinePolicy[];
+  DataType: string;
+}
+export interface DescribeParametersInput {
+  Filters?: { Key: 'Name' | 'Type' | 'KeyId'; Values: string[] }[];
+  ParameterFilters?: ParameterStringFilter[];
+  MaxResults?: number;
+  NextToken?: string;
+}
+export interface DescribeParametersOutput { Parameters: ParameterMetadata[]; NextToken?: string }
+export interface ParameterHistory extends Omit<ParameterMetadata, 'ARN'> { Value: string; Labels: string[] }
+export interface GetParameterHistoryInput { Name: string; WithDecryption?: boolean; MaxResults?: number; NextToken?: string }
+export interface GetParameterHistoryOutput { Parameters: ParameterHistory[]; NextToken?: string }
+export interface LabelParameterVersionInput { Name: string; ParameterVersion?: number; Labels: string[] }
+export interface SsmTagsInput { ResourceType: 'Parameter' | string; ResourceId: string }
+
+export interface SsmClient {
+  putParameter(input: PutParameterInput): PutParameterOutput;
+  getParameter(input: GetParameterInput): GetParameterOutput;
+  getParameters(input: GetParametersInput): GetParametersOutput;
+  getParametersByPath(input: GetParametersByPathInput): GetParametersByPathOutput;
+  deleteParameter(input: { Name: string }): Record<string, never>;
+  deleteParameters(input: { Names: string[] }): DeleteParametersOutput;
+  describeParameters(input?: DescribeParametersInput): DescribeParametersOutput;
+  getParameterHistory(input: GetParameterHistoryInput): GetParameterHistoryOutput;
+  labelParameterVersion(input: LabelParameterVersionInput): { InvalidLabels: string[]; ParameterVersion: number };
+  unlabelParameterVersion(input: { Name: string; ParameterVersion: number; Labels: string[] }): { RemovedLabels: string[]; InvalidLabels: string[] };
+  addTagsToResource(input: SsmTagsInput & { Tags: ResourceTag[] }): Record<string, never>;
+  removeTagsFromResource(input: SsmTagsInput & { TagKeys: string[] }): Record<string, never>;
+  listTagsForResource(input: SsmTagsInput): { TagList: ResourceTag[] };
 }

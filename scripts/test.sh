@@ -28,6 +28,7 @@ node --test --test-reporter=spec tests/package/
 
 tier "5. browser: headless Chromium"
 node --test --test-reporter=spec tests/browser/
+bash tests/cli/run.sh "$root"
 
 tier "6. interop with the official AWS Encryption SDKs"
 bash tests/interop/envelope/run.sh "$root"

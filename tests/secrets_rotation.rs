@@ -144,8 +144,27 @@ fn finish_that_does_not_move_current_fails() {
 #[test]
 fn unregistered_function_fails_visibly() {
     let (mut sim, ctx, arn) = setup();
+    // As AWS answers for a Lambda function that does not exist: an error, and nothing changes.
+    let e = sim
+        .invoke::<RotateSecret>(
+            &ctx,
+            RotateSecretRequest { secret_id: arn.clone(), rotation_lambda_arn: Some(FN.into()), ..Default::default() },
+        )
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::AccessDeniedException);
+    assert!(e.message.contains("cannot invoke the specified Lambda function"));
+    assert!(sim.secret_rotation_failure(&arn).is_none());
+    let d = sim.invoke::<DescribeSecret>(&ctx, SecretIdRequest { secret_id: arn.clone() }).unwrap();
+    assert!(!d.rotation_enabled);
+    assert_eq!(d.version_ids_to_stages.unwrap().len(), 1);
+    // A function removed after rotation was configured fails the next rotation at "invoke".
+    sim.register_rotation_function(FN, generic(None));
     rotate(&mut sim, &ctx, &arn);
-    assert_eq!(sim.secret_rotation_failure(&arn).unwrap().step, "invoke");
+    assert!(sim.unregister_rotation_function(FN));
+    let e = sim
+        .invoke::<RotateSecret>(&ctx, RotateSecretRequest { secret_id: arn.clone(), ..Default::default() })
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::AccessDeniedException);
     // No Lambda at all.
     let other = sim
         .invoke::<CreateSecret>(

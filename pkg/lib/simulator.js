@@ -16,6 +16,19 @@ const lowerFirst = (name) => name.charAt(0).toLowerCase() + name.slice(1);
  * @param {object} glue the wasm-bindgen module (already initialized)
  */
 export function makeApi(glue) {
+  // While a JS rotation function of a simulator runs, the simulator itself is
+  // lent to the function's scope in the wasm module (the call that started the
+  // rotation still holds it): that simulator's calls go to the scope instead,
+  // made as the rotation function's execution role. wasm → running callbacks.
+  const rotating = new WeakMap();
+  const scoped = {
+    call: (_caller, service, operation, json) => glue.scopedCall(service, operation, json),
+    now: () => glue.scopedNow(),
+    databaseLogin: (host, user, password) => glue.scopedDatabaseLogin(host, user, password),
+    databaseSetPassword: (...args) => glue.scopedDatabaseSetPassword(...args),
+    database: (host) => glue.scopedDatabase(host),
+  };
+
   function createSimulator(options = {}) {
     const config = {};
     if (options.seed !== undefined && options.seed !== null) config.seed = String(options.seed);
@@ -32,12 +45,23 @@ export function makeApi(glue) {
     constructor(wasm, caller) {
       this.#wasm = wasm;
       this.#caller = caller;
+      const backend = () => (rotating.get(wasm) ? scoped : wasm);
       this.kms = makeKmsClient(this);
-      this.secretsManager = makeClient(this, 'secretsmanager');
+      this.secretsManager = makeSecretsClient(this, wasm);
       this.ssm = makeClient(this, 'ssm');
       this.envelope = makeEnvelope(this, glue);
+      this.databases = {
+        create: ({ host, engine = 'postgres', username, password }) => wasm.createDatabase(host, engine, username, password),
+        login: ({ host, username, password }) => backend().databaseLogin(host, username, password),
+        setPassword: ({ host, loginUsername, loginPassword, username, password }) =>
+          backend().databaseSetPassword(host, loginUsername, loginPassword, username, password),
+        get: (host) => {
+          const json = backend().database(host);
+          return json === undefined || json === null ? undefined : JSON.parse(json);
+        },
+      };
       this.clock = {
-        now: () => new Date(wasm.now()),
+        now: () => new Date(backend().now()),
         set: (when) => wasm.setTime(when instanceof Date ? when.getTime() : Number(when)),
         advance: ({ days = 0, hours = 0, minutes = 0, seconds = 0, ms = 0 } = {}) =>
           wasm.advanceTime(((days * 24 + hours) * 60 + minutes) * 60_000 + seconds * 1000 + ms),
@@ -55,13 +79,13 @@ export function makeApi(glue) {
 
     /** Runs any operation by service signing name and AWS operation name. */
     call(service, operation, input = {}) {
-      const json = this.#wasm.call(this.#caller, service, operation, JSON.stringify(toWire(input)));
+      const json = this.#backend.call(this.#caller, service, operation, JSON.stringify(toWire(input)));
       return fromWire(JSON.parse(json));
     }
 
     /** The JSON 1.1 request/response path without conversions (for wire front ends). */
     callJson(service, operation, json) {
-      return this.#wasm.call(this.#caller, service, operation, json);
+      return this.#backend.call(this.#caller, service, operation, json);
     }
 
     /** Serves one raw HTTP request as AWS would (used by `kmsim serve`). */
@@ -102,9 +126,14 @@ export function makeApi(glue) {
       this.#wasm.importSnapshot(typeof snapshot === 'string' ? snapshot : JSON.stringify(snapshot));
     }
 
-    /** @internal the hot paths used by the KMS client */
+    /** The wasm simulator, or the rotation scope while one of its rotation functions runs. */
+    get #backend() {
+      return rotating.get(this.#wasm) ? scoped : this.#wasm;
+    }
+
+    /** @internal the hot paths used by the KMS client (none inside a rotation function) */
     get _fast() {
-      return { wasm: this.#wasm, caller: this.#caller };
+      return rotating.get(this.#wasm) ? undefined : { wasm: this.#wasm, caller: this.#caller };
     }
   }
 
@@ -117,12 +146,41 @@ export function makeApi(glue) {
     return client;
   }
 
+  /**
+   * The Secrets Manager client, plus rotation functions: `fn(event, sim)` runs
+   * synchronously once per step (`createSecret`, `setSecret`, `testSecret`,
+   * `finishSecret`); a throw fails the step. `sim` (this simulator) calls as
+   * the function's execution role while the function runs.
+   */
+  function makeSecretsClient(sim, wasm) {
+    const client = makeClient(sim, 'secretsmanager');
+    client.registerRotationFunction = (lambdaArn, fn) => {
+      if (typeof fn !== 'function') throw new TypeError('registerRotationFunction needs a function (event, sim) => void');
+      wasm.registerRotationFunction(lambdaArn, (eventJson) => {
+        rotating.set(wasm, (rotating.get(wasm) ?? 0) + 1);
+        try {
+          const result = fn(JSON.parse(eventJson), sim);
+          if (result && typeof result.then === 'function') {
+            throw new TypeError('rotation functions run synchronously: return nothing, not a Promise');
+          }
+        } finally {
+          const depth = rotating.get(wasm) - 1;
+          if (depth > 0) rotating.set(wasm, depth);
+          else rotating.delete(wasm);
+        }
+      });
+    };
+    client.registerDatabaseRotation = (lambdaArn, strategy = 'singleUser') => wasm.registerDatabaseRotation(lambdaArn, strategy);
+    client.unregisterRotationFunction = (lambdaArn) => wasm.unregisterRotationFunction(lambdaArn);
+    return client;
+  }
+
   function makeKmsClient(sim) {
     const client = makeClient(sim, 'kms');
     // Hot paths: bytes cross the boundary directly when the request is the common shape.
     client.encrypt = (input = {}) => {
       const { KeyId, Plaintext, EncryptionContext, ...rest } = input;
-      if (Object.keys(rest).length === 0 && Plaintext instanceof Uint8Array && typeof KeyId === 'string') {
+      if (sim._fast && Object.keys(rest).length === 0 && Plaintext instanceof Uint8Array && typeof KeyId === 'string') {
         const { wasm, caller } = sim._fast;
         return wasm.kmsEncrypt(caller, KeyId, Plaintext, contextPairs(EncryptionContext));
       }
@@ -130,7 +188,7 @@ export function makeApi(glue) {
     };
     client.decrypt = (input = {}) => {
       const { CiphertextBlob, EncryptionContext, KeyId, ...rest } = input;
-      if (Object.keys(rest).length === 0 && CiphertextBlob instanceof Uint8Array && (KeyId === undefined || typeof KeyId === 'string')) {
+      if (sim._fast && Object.keys(rest).length === 0 && CiphertextBlob instanceof Uint8Array && (KeyId === undefined || typeof KeyId === 'string')) {
         const { wasm, caller } = sim._fast;
         return wasm.kmsDecrypt(caller, CiphertextBlob, contextPairs(EncryptionContext), KeyId);
       }
@@ -138,7 +196,7 @@ export function makeApi(glue) {
     };
     client.generateDataKey = (input = {}) => {
       const { KeyId, KeySpec, NumberOfBytes, EncryptionContext, ...rest } = input;
-      if (Object.keys(rest).length === 0 && typeof KeyId === 'string') {
+      if (sim._fast && Object.keys(rest).length === 0 && typeof KeyId === 'string') {
         const { wasm, caller } = sim._fast;
         return wasm.kmsGenerateDataKey(caller, KeyId, KeySpec, NumberOfBytes, contextPairs(EncryptionContext));
       }

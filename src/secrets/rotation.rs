@@ -89,6 +89,11 @@ impl Simulator {
         self.rotation_functions.functions.insert(arn.to_string(), function);
     }
 
+    /// True when a rotation function is registered under `arn` (a Lambda that exists).
+    pub fn has_rotation_function(&self, arn: &str) -> bool {
+        self.rotation_functions.functions.contains_key(arn)
+    }
+
     /// Removes a rotation function; true when there was one.
     pub fn unregister_rotation_function(&mut self, arn: &str) -> bool {
         self.rotation_functions.functions.remove(arn).is_some()

@@ -8,14 +8,16 @@
 mod envelope;
 
 use crate::clock::{TimeSource, Timestamp};
-use crate::error::{AwsError, ErrorCode};
+use crate::error::AwsError;
 use crate::kms::ops::{Decrypt, DecryptRequest, Encrypt, EncryptRequest, GenerateDataKey, GenerateDataKeyRequest};
 use crate::protocol::{HttpRequest, ProtocolOptions};
-use crate::simulator::{Service, Simulator, SimulatorConfig};
+use crate::simulator::{Simulator, SimulatorConfig};
 use crate::world::{CallContext, Caller};
 use js_sys::{Object, Reflect, Uint8Array};
 use std::collections::BTreeMap;
 use wasm_bindgen::prelude::*;
+
+mod rotation;
 
 /// `Date.now()`, the live clock's source in JS hosts.
 struct JsDateNow;
@@ -131,18 +133,7 @@ impl WasmSimulator {
     /// AWS JSON request; returns the AWS JSON response.
     pub fn call(&mut self, context: u32, service: &str, operation: &str, input_json: &str) -> Result<String, JsValue> {
         let ctx = self.context(context)?;
-        let service = Service::from_signing_name(service).ok_or_else(|| {
-            to_js_error(&AwsError::new(ErrorCode::UnknownOperationException, format!("unknown service '{service}'")))
-        })?;
-        let input: serde_json::Value = if input_json.trim().is_empty() {
-            serde_json::Value::Null
-        } else {
-            serde_json::from_str(input_json).map_err(|e| {
-                to_js_error(&AwsError::new(ErrorCode::SerializationException, format!("request is not JSON: {e}")))
-            })?
-        };
-        let output = self.sim.call_json(&ctx, service, operation, input).map_err(|e| to_js_error(&e))?;
-        serde_json::to_string(&output).map_err(|e| invalid(e.to_string()))
+        rotation::call_json_text(&mut self.sim, &ctx, service, operation, input_json)
     }
 
     /// `Encrypt` with bytes in and out (the hot path).

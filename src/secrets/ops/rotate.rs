@@ -78,6 +78,14 @@ fn rotate_secret(
             "No Lambda rotation function ARN is associated with this secret.",
         )
     })?;
+    // As AWS answers when the Lambda function does not exist (or its policy
+    // does not let Secrets Manager invoke it): nothing is changed.
+    if !sim.has_rotation_function(&lambda) {
+        return Err(AwsError::new(
+            ErrorCode::AccessDeniedException,
+            "Secrets Manager cannot invoke the specified Lambda function. Ensure that the function policy grants access to the principal secretsmanager.amazonaws.com.",
+        ));
+    }
     if secret.unfinished_rotation().is_some() {
         return Err(AwsError::new(
             ErrorCode::InvalidRequestException,
