@@ -17,6 +17,7 @@ mod groups;
 mod input;
 mod policies;
 mod roles;
+mod service_roles;
 mod state;
 mod sts;
 mod users;
