@@ -4,6 +4,7 @@
 
 import { toWire, fromWire, contextPairs } from './shapes.js';
 import { makeRequestHandler } from './http.js';
+import { makePolicyApi } from './policy.js';
 
 const DEFAULT_CALLER = 0;
 
@@ -34,6 +35,7 @@ export function makeApi(glue) {
       this.kms = makeKmsClient(this);
       this.secretsManager = makeClient(this, 'secretsmanager');
       this.ssm = makeClient(this, 'ssm');
+      this.policy = makePolicyApi(wasm, caller, glue);
       this.clock = {
         now: () => new Date(wasm.now()),
         set: (when) => wasm.setTime(when instanceof Date ? when.getTime() : Number(when)),

@@ -17,6 +17,8 @@ use js_sys::{Object, Reflect, Uint8Array};
 use std::collections::BTreeMap;
 use wasm_bindgen::prelude::*;
 
+mod policy;
+
 /// `Date.now()`, the live clock's source in JS hosts.
 struct JsDateNow;
 
