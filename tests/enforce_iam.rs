@@ -34,7 +34,13 @@ const KMS_USE: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
 fn users_groups_policies_and_their_errors() {
     let mut sim = Simulator::seeded("iam-1");
     let admin = root(A);
-    let user = iam(&mut sim, &admin, "CreateUser", json!({ "UserName": "alice", "Tags": [{ "Key": "team", "Value": "blue" }] })).unwrap();
+    let user = iam(
+        &mut sim,
+        &admin,
+        "CreateUser",
+        json!({ "UserName": "alice", "Tags": [{ "Key": "team", "Value": "blue" }] }),
+    )
+    .unwrap();
     assert_eq!(user["User"]["Arn"], format!("arn:aws:iam::{A}:user/alice"));
     assert!(user["User"]["UserId"].as_str().unwrap().starts_with("AIDA"));
     assert!(user["User"]["CreateDate"].is_number());
@@ -43,40 +49,76 @@ fn users_groups_policies_and_their_errors() {
     assert_eq!(code(iam(&mut sim, &admin, "CreateUser", json!({ "UserName": "bad name" }))), "ValidationError");
     assert_eq!(iam(&mut sim, &admin, "GetUser", json!({ "UserName": "alice" })).unwrap()["User"]["UserName"], "alice");
 
-    let policy = iam(&mut sim, &admin, "CreatePolicy", json!({ "PolicyName": "KmsUse", "PolicyDocument": KMS_USE })).unwrap();
+    let policy =
+        iam(&mut sim, &admin, "CreatePolicy", json!({ "PolicyName": "KmsUse", "PolicyDocument": KMS_USE })).unwrap();
     let policy_arn = policy["Policy"]["Arn"].as_str().unwrap().to_string();
     assert_eq!(policy_arn, format!("arn:aws:iam::{A}:policy/KmsUse"));
     assert_eq!(policy["Policy"]["DefaultVersionId"], "v1");
     assert!(policy["Policy"]["PolicyId"].as_str().unwrap().starts_with("ANPA"));
-    assert_eq!(code(iam(&mut sim, &admin, "CreatePolicy", json!({ "PolicyName": "KmsUse", "PolicyDocument": KMS_USE }))), "EntityAlreadyExists");
     assert_eq!(
-        code(iam(&mut sim, &admin, "CreatePolicy", json!({ "PolicyName": "Bad", "PolicyDocument": "{\"Statement\":[{\"Effect\":\"Allow\"}]}" }))),
+        code(iam(&mut sim, &admin, "CreatePolicy", json!({ "PolicyName": "KmsUse", "PolicyDocument": KMS_USE }))),
+        "EntityAlreadyExists"
+    );
+    assert_eq!(
+        code(iam(
+            &mut sim,
+            &admin,
+            "CreatePolicy",
+            json!({ "PolicyName": "Bad", "PolicyDocument": "{\"Statement\":[{\"Effect\":\"Allow\"}]}" })
+        )),
         "MalformedPolicyDocument"
     );
-    assert_eq!(code(iam(&mut sim, &admin, "AttachUserPolicy", json!({ "UserName": "alice", "PolicyArn": "nope" }))), "InvalidInput");
     assert_eq!(
-        code(iam(&mut sim, &admin, "AttachUserPolicy", json!({ "UserName": "alice", "PolicyArn": format!("arn:aws:iam::{A}:policy/Missing") }))),
+        code(iam(&mut sim, &admin, "AttachUserPolicy", json!({ "UserName": "alice", "PolicyArn": "nope" }))),
+        "InvalidInput"
+    );
+    assert_eq!(
+        code(iam(
+            &mut sim,
+            &admin,
+            "AttachUserPolicy",
+            json!({ "UserName": "alice", "PolicyArn": format!("arn:aws:iam::{A}:policy/Missing") })
+        )),
         "NoSuchEntity"
     );
 
     iam(&mut sim, &admin, "CreateGroup", json!({ "GroupName": "devs" })).unwrap();
     iam(&mut sim, &admin, "AddUserToGroup", json!({ "GroupName": "devs", "UserName": "alice" })).unwrap();
     iam(&mut sim, &admin, "AttachGroupPolicy", json!({ "GroupName": "devs", "PolicyArn": policy_arn })).unwrap();
-    iam(&mut sim, &admin, "AttachUserPolicy", json!({ "UserName": "alice", "PolicyArn": "arn:aws:iam::aws:policy/ReadOnlyAccess" })).unwrap();
-    let listed = iam(&mut sim, &admin, "ListAttachedUserPolicies", json!({ "UserName": "alice", "MaxItems": "1" })).unwrap();
-    assert_eq!(listed["AttachedPolicies"], json!([{ "PolicyName": "ReadOnlyAccess", "PolicyArn": "arn:aws:iam::aws:policy/ReadOnlyAccess" }]));
+    iam(
+        &mut sim,
+        &admin,
+        "AttachUserPolicy",
+        json!({ "UserName": "alice", "PolicyArn": "arn:aws:iam::aws:policy/ReadOnlyAccess" }),
+    )
+    .unwrap();
+    let listed =
+        iam(&mut sim, &admin, "ListAttachedUserPolicies", json!({ "UserName": "alice", "MaxItems": "1" })).unwrap();
+    assert_eq!(
+        listed["AttachedPolicies"],
+        json!([{ "PolicyName": "ReadOnlyAccess", "PolicyArn": "arn:aws:iam::aws:policy/ReadOnlyAccess" }])
+    );
     assert_eq!(listed["IsTruncated"], false);
     let groups = iam(&mut sim, &admin, "ListAttachedGroupPolicies", json!({ "GroupName": "devs" })).unwrap();
     assert_eq!(groups["AttachedPolicies"][0]["PolicyArn"], policy_arn);
 
     // The group's policy now lets alice use a key whose policy delegates to IAM.
     let alice = CallContext::new(Caller::from_arn(&format!("arn:aws:iam::{A}:user/alice")).unwrap(), "us-east-1");
-    let key = sim.call_json(&admin, Service::Kms, "CreateKey", json!({})).unwrap()["KeyMetadata"]["KeyId"].as_str().unwrap().to_string();
+    let key = sim.call_json(&admin, Service::Kms, "CreateKey", json!({})).unwrap()["KeyMetadata"]["KeyId"]
+        .as_str()
+        .unwrap()
+        .to_string();
     sim.call_json(&alice, Service::Kms, "Encrypt", json!({ "KeyId": key, "Plaintext": "aGk=" })).unwrap();
     // A permissions boundary that allows nothing of KMS caps it.
-    iam(&mut sim, &admin, "PutUserPermissionsBoundary", json!({ "UserName": "alice", "PermissionsBoundary": "arn:aws:iam::aws:policy/AmazonSSMReadOnlyAccess" }))
-        .unwrap();
-    let error = sim.call_json(&alice, Service::Kms, "Encrypt", json!({ "KeyId": key, "Plaintext": "aGk=" })).unwrap_err();
+    iam(
+        &mut sim,
+        &admin,
+        "PutUserPermissionsBoundary",
+        json!({ "UserName": "alice", "PermissionsBoundary": "arn:aws:iam::aws:policy/AmazonSSMReadOnlyAccess" }),
+    )
+    .unwrap();
+    let error =
+        sim.call_json(&alice, Service::Kms, "Encrypt", json!({ "KeyId": key, "Plaintext": "aGk=" })).unwrap_err();
     assert_eq!(error.name(), "AccessDeniedException");
     // Alice may not administer IAM: IAM names the denial AccessDenied.
     assert_eq!(code(iam(&mut sim, &alice, "CreateUser", json!({ "UserName": "eve" }))), "AccessDenied");
@@ -94,18 +136,51 @@ fn roles_inline_policies_access_keys_and_limits() {
     assert!(role["Role"]["AssumeRolePolicyDocument"].as_str().unwrap().starts_with("%7B%22"));
     assert_eq!(iam(&mut sim, &admin, "GetRole", json!({ "RoleName": "App" })).unwrap()["Role"]["Description"], "app");
     assert_eq!(code(iam(&mut sim, &admin, "GetRole", json!({ "RoleName": "Nope" }))), "NoSuchEntity");
-    assert_eq!(code(iam(&mut sim, &admin, "CreateRole", json!({ "RoleName": "X", "AssumeRolePolicyDocument": "{}" }))), "MalformedPolicyDocument");
     assert_eq!(
-        code(iam(&mut sim, &admin, "CreateRole", json!({ "RoleName": "Y", "AssumeRolePolicyDocument": trust, "MaxSessionDuration": "60" }))),
+        code(iam(&mut sim, &admin, "CreateRole", json!({ "RoleName": "X", "AssumeRolePolicyDocument": "{}" }))),
+        "MalformedPolicyDocument"
+    );
+    assert_eq!(
+        code(iam(
+            &mut sim,
+            &admin,
+            "CreateRole",
+            json!({ "RoleName": "Y", "AssumeRolePolicyDocument": trust, "MaxSessionDuration": "60" })
+        )),
         "ValidationError"
     );
-    iam(&mut sim, &admin, "PutRolePolicy", json!({ "RoleName": "App", "PolicyName": "kms", "PolicyDocument": KMS_USE })).unwrap();
-    iam(&mut sim, &admin, "AttachRolePolicy", json!({ "RoleName": "App", "PolicyArn": "arn:aws:iam::aws:policy/ReadOnlyAccess" })).unwrap();
-    assert_eq!(iam(&mut sim, &admin, "ListAttachedRolePolicies", json!({ "RoleName": "App" })).unwrap()["AttachedPolicies"].as_array().unwrap().len(), 1);
-    iam(&mut sim, &admin, "PutRolePermissionsBoundary", json!({ "RoleName": "App", "PermissionsBoundary": "arn:aws:iam::aws:policy/AdministratorAccess" })).unwrap();
+    iam(
+        &mut sim,
+        &admin,
+        "PutRolePolicy",
+        json!({ "RoleName": "App", "PolicyName": "kms", "PolicyDocument": KMS_USE }),
+    )
+    .unwrap();
+    iam(
+        &mut sim,
+        &admin,
+        "AttachRolePolicy",
+        json!({ "RoleName": "App", "PolicyArn": "arn:aws:iam::aws:policy/ReadOnlyAccess" }),
+    )
+    .unwrap();
+    assert_eq!(
+        iam(&mut sim, &admin, "ListAttachedRolePolicies", json!({ "RoleName": "App" })).unwrap()["AttachedPolicies"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    iam(
+        &mut sim,
+        &admin,
+        "PutRolePermissionsBoundary",
+        json!({ "RoleName": "App", "PermissionsBoundary": "arn:aws:iam::aws:policy/AdministratorAccess" }),
+    )
+    .unwrap();
 
     iam(&mut sim, &admin, "CreateUser", json!({ "UserName": "bob" })).unwrap();
-    iam(&mut sim, &admin, "PutUserPolicy", json!({ "UserName": "bob", "PolicyName": "p", "PolicyDocument": KMS_USE })).unwrap();
+    iam(&mut sim, &admin, "PutUserPolicy", json!({ "UserName": "bob", "PolicyName": "p", "PolicyDocument": KMS_USE }))
+        .unwrap();
     let first = iam(&mut sim, &admin, "CreateAccessKey", json!({ "UserName": "bob" })).unwrap();
     let id = first["AccessKey"]["AccessKeyId"].as_str().unwrap();
     assert!(id.starts_with("AKIA") && id.len() == 20, "{id}");
@@ -151,7 +226,10 @@ fn assume_role_needs_the_trust_policy_and_the_callers_permission() {
     assert_eq!(creds["Expiration"].as_i64().unwrap(), sim.now().millis() / 1000 + 900);
     // An account that the trust policy does not name is refused.
     assert_eq!(code(sts(&mut sim, &root("777788889999"), "AssumeRole", assume)), "AccessDenied");
-    assert_eq!(code(sts(&mut sim, &dev, "AssumeRole", json!({ "RoleArn": role_arn, "RoleSessionName": "x" }))), "ValidationError");
+    assert_eq!(
+        code(sts(&mut sim, &dev, "AssumeRole", json!({ "RoleArn": role_arn, "RoleSessionName": "x" }))),
+        "ValidationError"
+    );
 
     // The credentials map to the session, until they expire on the virtual clock.
     let token = creds["SessionToken"].as_str().unwrap();

@@ -55,8 +55,10 @@ fn a_key_policy_without_the_root_statement_denies_even_iam_admins() {
     let key = create_key(
         &mut sim,
         &root(A),
-        Some(policy(json!([{ "Sid": "Use", "Effect": "Allow", "Principal": { "AWS": format!("arn:aws:iam::{A}:role/KeyUser") },
-            "Action": ["kms:Encrypt", "kms:Decrypt"], "Resource": "*" }]))),
+        Some(policy(
+            json!([{ "Sid": "Use", "Effect": "Allow", "Principal": { "AWS": format!("arn:aws:iam::{A}:role/KeyUser") },
+            "Action": ["kms:Encrypt", "kms:Decrypt"], "Resource": "*" }]),
+        )),
     );
     let admin = as_arn(&format!("arn:aws:iam::{A}:user/admin"));
     let message = denied(encrypt(&mut sim, &admin, &key, json!({})));
@@ -83,7 +85,9 @@ fn with_the_root_statement_iam_policies_decide() {
     let blob = encrypt(&mut sim, &alice, &key, json!({})).unwrap();
     call(&mut sim, &alice, "Decrypt", json!({ "CiphertextBlob": blob["CiphertextBlob"] })).unwrap();
     let message = denied(call(&mut sim, &bob, "Decrypt", json!({ "CiphertextBlob": blob["CiphertextBlob"] })));
-    assert!(message.contains(&format!("User: arn:aws:iam::{A}:user/bob is not authorized to perform: kms:Decrypt on resource: {key}")));
+    assert!(message.contains(&format!(
+        "User: arn:aws:iam::{A}:user/bob is not authorized to perform: kms:Decrypt on resource: {key}"
+    )));
     assert!(message.ends_with("because no identity-based policy allows the kms:Decrypt action"), "{message}");
     // Account-level actions are identity-only: bob may not create keys, alice's policy does not say so either.
     denied(call(&mut sim, &bob, "CreateKey", json!({})));
@@ -126,7 +130,10 @@ fn cross_account_decrypt_needs_both_accounts() {
     // DisableKey cannot be used across accounts, whatever both sides say.
     let message = denied(call(&mut sim, &carol, "DisableKey", json!({ "KeyId": shared })));
     assert!(message.contains("kms:DisableKey"), "{message}");
-    assert_eq!(call(&mut sim, &root(A), "DescribeKey", json!({ "KeyId": shared })).unwrap()["KeyMetadata"]["Enabled"], true);
+    assert_eq!(
+        call(&mut sim, &root(A), "DescribeKey", json!({ "KeyId": shared })).unwrap()["KeyMetadata"]["Enabled"],
+        true
+    );
 }
 
 #[test]
@@ -145,12 +152,22 @@ fn grants_allow_within_their_encryption_context_constraints() {
     )
     .unwrap();
     let sealed = encrypt(&mut sim, &worker, &key, json!({ "tenant": "a", "job": "7" })).unwrap();
-    call(&mut sim, &worker, "Decrypt", json!({ "CiphertextBlob": sealed["CiphertextBlob"], "EncryptionContext": { "tenant": "a", "job": "7" } }))
-        .unwrap();
+    call(
+        &mut sim,
+        &worker,
+        "Decrypt",
+        json!({ "CiphertextBlob": sealed["CiphertextBlob"], "EncryptionContext": { "tenant": "a", "job": "7" } }),
+    )
+    .unwrap();
     denied(encrypt(&mut sim, &worker, &key, json!({ "tenant": "b" })));
     denied(encrypt(&mut sim, &worker, &key, json!({})));
     // The grant allows only its operations.
-    denied(call(&mut sim, &worker, "GenerateDataKey", json!({ "KeyId": key, "KeySpec": "AES_256", "EncryptionContext": { "tenant": "a" } })));
+    denied(call(
+        &mut sim,
+        &worker,
+        "GenerateDataKey",
+        json!({ "KeyId": key, "KeySpec": "AES_256", "EncryptionContext": { "tenant": "a" } }),
+    ));
 }
 
 #[test]
@@ -182,11 +199,15 @@ fn secrets_manager_reaches_kms_through_via_service() {
     };
     // The AWS managed key: any principal of the account may use it through Secrets Manager.
     sm(&mut sim, &dev, "CreateSecret", json!({ "Name": "managed", "SecretString": "s3cret" })).unwrap();
-    assert_eq!(sm(&mut sim, &dev, "GetSecretValue", json!({ "SecretId": "managed" })).unwrap()["SecretString"], "s3cret");
+    assert_eq!(
+        sm(&mut sim, &dev, "GetSecretValue", json!({ "SecretId": "managed" })).unwrap()["SecretString"],
+        "s3cret"
+    );
 
     // A customer key with the default policy: dev's IAM policy has no kms:Decrypt.
     let key = create_key(&mut sim, &root(A), None);
-    sm(&mut sim, &root(A), "CreateSecret", json!({ "Name": "custom", "SecretString": "s3cret", "KmsKeyId": key })).unwrap();
+    sm(&mut sim, &root(A), "CreateSecret", json!({ "Name": "custom", "SecretString": "s3cret", "KmsKeyId": key }))
+        .unwrap();
     let blocked = sm(&mut sim, &dev, "GetSecretValue", json!({ "SecretId": "custom" })).unwrap_err();
     assert!(blocked.contains("kms:Decrypt") || blocked.contains("KMS"), "{blocked}");
 
@@ -197,7 +218,8 @@ fn secrets_manager_reaches_kms_through_via_service() {
           "Condition": { "StringEquals": { "kms:ViaService": "secretsmanager.us-east-1.amazonaws.com" } } },
     ]));
     let via_key = create_key(&mut sim, &root(A), Some(via_policy));
-    sm(&mut sim, &root(A), "CreateSecret", json!({ "Name": "via", "SecretString": "s3cret", "KmsKeyId": via_key })).unwrap();
+    sm(&mut sim, &root(A), "CreateSecret", json!({ "Name": "via", "SecretString": "s3cret", "KmsKeyId": via_key }))
+        .unwrap();
     assert_eq!(sm(&mut sim, &dev, "GetSecretValue", json!({ "SecretId": "via" })).unwrap()["SecretString"], "s3cret");
     denied(call(&mut sim, &dev, "GenerateDataKey", json!({ "KeyId": via_key, "KeySpec": "AES_256" })));
 }
@@ -212,11 +234,18 @@ fn a_denied_call_is_audited_with_its_error() {
     let event = events.last().unwrap();
     assert_eq!(event.event_name, "DescribeKey");
     assert_eq!(event.error_code.as_deref(), Some("AccessDeniedException"));
-    assert!(event.error_message.as_deref().unwrap().contains("user/mallory is not authorized to perform: kms:DescribeKey"));
+    assert!(event
+        .error_message
+        .as_deref()
+        .unwrap()
+        .contains("user/mallory is not authorized to perform: kms:DescribeKey"));
     assert_eq!(event.resources.first().map(|r| r.arn.as_str()), Some(key.as_str()));
     // A denied call changes nothing.
     denied(call(&mut sim, &mallory, "DisableKey", json!({ "KeyId": key })));
-    assert_eq!(call(&mut sim, &root(A), "DescribeKey", json!({ "KeyId": key })).unwrap()["KeyMetadata"]["KeyState"], "Enabled");
+    assert_eq!(
+        call(&mut sim, &root(A), "DescribeKey", json!({ "KeyId": key })).unwrap()["KeyMetadata"]["KeyState"],
+        "Enabled"
+    );
 }
 
 #[test]
@@ -247,7 +276,13 @@ fn malformed_key_policies_are_rejected_at_create_and_put() {
     let error = call(&mut sim, &root(A), "CreateKey", json!({ "Policy": bad })).unwrap_err();
     assert!(error.starts_with("MalformedPolicyDocumentException"), "{error}");
     let key = create_key(&mut sim, &root(A), None);
-    let error = call(&mut sim, &root(A), "PutKeyPolicy", json!({ "KeyId": key, "Policy": "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Maybe\"}]}" })).unwrap_err();
+    let error = call(
+        &mut sim,
+        &root(A),
+        "PutKeyPolicy",
+        json!({ "KeyId": key, "Policy": "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Maybe\"}]}" }),
+    )
+    .unwrap_err();
     assert!(error.starts_with("MalformedPolicyDocumentException"), "{error}");
     assert_eq!(sim.audit_events(&AuditQuery::default()).len(), 3);
 }

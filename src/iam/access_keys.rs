@@ -46,7 +46,12 @@ pub struct CreateAccessKeyResponse {
     pub access_key: AccessKeyOutput,
 }
 
-fn create_access_key(sim: &mut Simulator, ctx: &CallContext, req: CreateAccessKeyRequest, audit: &mut AuditDraft) -> AwsResult<CreateAccessKeyResponse> {
+fn create_access_key(
+    sim: &mut Simulator,
+    ctx: &CallContext,
+    req: CreateAccessKeyRequest,
+    audit: &mut AuditDraft,
+) -> AwsResult<CreateAccessKeyResponse> {
     audit.request_parameters = Some(json!({ "userName": req.user_name }));
     let account = ctx.caller.account.clone();
     // Without a name the key is the caller's own: a user's, or the root's.
@@ -65,14 +70,20 @@ fn create_access_key(sim: &mut Simulator, ctx: &CallContext, req: CreateAccessKe
         None => {
             let user = sim.iam.user_by_arn(&ctx.caller.arn).map(|u| (u.name.clone(), u.arn()));
             let (name, arn) = user.ok_or_else(|| {
-                AwsError::new(ErrorCode::ValidationError, "Must specify userName when calling with non-User credentials")
+                AwsError::new(
+                    ErrorCode::ValidationError,
+                    "Must specify userName when calling with non-User credentials",
+                )
             })?;
             authorize_iam(sim, ctx, "iam:CreateAccessKey", &arn, &[])?;
             (name, arn)
         }
     };
     if sim.identity.access_keys.iter().filter(|k| k.principal_arn == principal_arn).count() >= MAX_KEYS_PER_USER {
-        return Err(AwsError::new(ErrorCode::LimitExceeded, format!("Cannot exceed quota for AccessKeysPerUser: {MAX_KEYS_PER_USER}")));
+        return Err(AwsError::new(
+            ErrorCode::LimitExceeded,
+            format!("Cannot exceed quota for AccessKeysPerUser: {MAX_KEYS_PER_USER}"),
+        ));
     }
     // Checked: draw the secrets, then commit.
     let access_key_id = format!("AKIA{}", random_text(sim, KEY_ID_ALPHABET, 16)?);
@@ -93,9 +104,16 @@ fn create_access_key(sim: &mut Simulator, ctx: &CallContext, req: CreateAccessKe
     }
     audit.resource(&principal_arn, &account, "AWS::IAM::AccessKey");
     // The secret never goes into the audit trail.
-    audit.response_elements = Some(json!({ "accessKey": { "accessKeyId": access_key_id, "status": "Active", "userName": user_name } }));
+    audit.response_elements =
+        Some(json!({ "accessKey": { "accessKeyId": access_key_id, "status": "Active", "userName": user_name } }));
     Ok(CreateAccessKeyResponse {
-        access_key: AccessKeyOutput { user_name, access_key_id, status: "Active".to_string(), secret_access_key, create_date: seconds(now) },
+        access_key: AccessKeyOutput {
+            user_name,
+            access_key_id,
+            status: "Active".to_string(),
+            secret_access_key,
+            create_date: seconds(now),
+        },
     })
 }
 

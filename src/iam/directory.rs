@@ -32,7 +32,11 @@ impl PrincipalDirectory for SimulatorPrincipals {
                 return KeyLookup::Expired;
             }
             return KeyLookup::Known(Principal {
-                caller: Caller { arn: session.session_arn.clone(), account: session.account.clone(), access_key_id: None },
+                caller: Caller {
+                    arn: session.session_arn.clone(),
+                    account: session.account.clone(),
+                    access_key_id: None,
+                },
                 secret_access_key: Some(session.secret_access_key.clone()),
                 mfa_present: None,
             });

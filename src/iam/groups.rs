@@ -49,16 +49,30 @@ pub struct CreateGroupRequest {
     pub path: Option<String>,
 }
 
-fn create_group(sim: &mut Simulator, ctx: &CallContext, req: CreateGroupRequest, audit: &mut AuditDraft) -> AwsResult<GroupResponse> {
+fn create_group(
+    sim: &mut Simulator,
+    ctx: &CallContext,
+    req: CreateGroupRequest,
+    audit: &mut AuditDraft,
+) -> AwsResult<GroupResponse> {
     audit.request_parameters = Some(json!({ "groupName": req.group_name, "path": req.path }));
     entity_name("groupName", &req.group_name, 128)?;
     let path = entity_path(req.path)?;
     let account = ctx.caller.account.clone();
-    let group = Group { account: account.clone(), name: req.group_name.clone(), path, inline_policies: Vec::new(), managed_policies: Vec::new() };
+    let group = Group {
+        account: account.clone(),
+        name: req.group_name.clone(),
+        path,
+        inline_policies: Vec::new(),
+        managed_policies: Vec::new(),
+    };
     let arn = group_arn(&group);
     authorize_iam(sim, ctx, "iam:CreateGroup", &arn, &[])?;
     if sim.iam.groups.iter().any(|g| g.account == account && g.name.eq_ignore_ascii_case(&req.group_name)) {
-        return Err(AwsError::new(ErrorCode::EntityAlreadyExists, format!("Group with name {} already exists.", req.group_name)));
+        return Err(AwsError::new(
+            ErrorCode::EntityAlreadyExists,
+            format!("Group with name {} already exists.", req.group_name),
+        ));
     }
     let now = sim.now();
     audit.resource(&arn, &account, "AWS::IAM::Group");
@@ -94,13 +108,19 @@ pub struct AddUserToGroupRequest {
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Empty {}
 
-fn add_user_to_group(sim: &mut Simulator, ctx: &CallContext, req: AddUserToGroupRequest, audit: &mut AuditDraft) -> AwsResult<Empty> {
+fn add_user_to_group(
+    sim: &mut Simulator,
+    ctx: &CallContext,
+    req: AddUserToGroupRequest,
+    audit: &mut AuditDraft,
+) -> AwsResult<Empty> {
     audit.request_parameters = Some(json!({ "groupName": req.group_name, "userName": req.user_name }));
     entity_name("groupName", &req.group_name, 128)?;
     entity_name("userName", &req.user_name, 64)?;
     let account = ctx.caller.account.clone();
     let group = sim.iam.group(&account, &req.group_name).cloned();
-    let resource = group.as_ref().map(group_arn).unwrap_or_else(|| format!("arn:aws:iam::{account}:group/{}", req.group_name));
+    let resource =
+        group.as_ref().map(group_arn).unwrap_or_else(|| format!("arn:aws:iam::{account}:group/{}", req.group_name));
     authorize_iam(sim, ctx, "iam:AddUserToGroup", &resource, &[])?;
     if group.is_none() {
         return Err(no_such("group", &req.group_name));

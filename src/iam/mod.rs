@@ -75,7 +75,13 @@ pub(crate) fn query_error(error: AwsError) -> AwsError {
 }
 
 /// Runs an IAM or STS operation by name, JSON in and out.
-pub fn dispatch(sim: &mut Simulator, ctx: &CallContext, service: Service, operation: &str, input: Value) -> AwsResult<Value> {
+pub fn dispatch(
+    sim: &mut Simulator,
+    ctx: &CallContext,
+    service: Service,
+    operation: &str,
+    input: Value,
+) -> AwsResult<Value> {
     macro_rules! route {
         ($($op:ident),* $(,)?) => {
             match operation {

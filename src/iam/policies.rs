@@ -3,7 +3,9 @@
 //! permissions boundaries (PutUserPermissionsBoundary, PutRolePermissionsBoundary).
 
 use super::groups::Empty;
-use super::input::{authorize_iam, check_policy_arn, entity_name, entity_path, length, no_such, number, seconds, TagInput};
+use super::input::{
+    authorize_iam, check_policy_arn, entity_name, entity_path, length, no_such, number, seconds, TagInput,
+};
 use super::query_operation;
 use crate::error::{AwsError, AwsResult, ErrorCode};
 use crate::policy::iam::unique_id;
@@ -49,7 +51,9 @@ fn entity_arn(sim: &Simulator, account: &str, target: Target, name: &str) -> Opt
     match target {
         Target::User => sim.iam.users.iter().find(|u| u.account == account && u.name == name).map(|u| u.arn()),
         Target::Role => sim.iam.role_by_name(account, name).map(|r| r.arn()),
-        Target::Group => sim.iam.group(account, name).map(|g| format!("arn:aws:iam::{account}:group{}{}", g.path, g.name)),
+        Target::Group => {
+            sim.iam.group(account, name).map(|g| format!("arn:aws:iam::{account}:group{}{}", g.path, g.name))
+        }
     }
 }
 
@@ -65,21 +69,28 @@ fn authorize_entity(sim: &Simulator, ctx: &CallContext, action: &str, target: Ta
 /// The managed policy list of an entity, mutably.
 fn attached_mut<'a>(sim: &'a mut Simulator, account: &str, target: Target, name: &str) -> Option<&'a mut Vec<String>> {
     match target {
-        Target::User => sim.iam.users.iter_mut().find(|u| u.account == account && u.name == name).map(|u| &mut u.managed_policies),
-        Target::Role => sim.iam.roles.iter_mut().find(|r| r.account == account && r.name == name).map(|r| &mut r.managed_policies),
-        Target::Group => sim.iam.groups.iter_mut().find(|g| g.account == account && g.name == name).map(|g| &mut g.managed_policies),
+        Target::User => {
+            sim.iam.users.iter_mut().find(|u| u.account == account && u.name == name).map(|u| &mut u.managed_policies)
+        }
+        Target::Role => {
+            sim.iam.roles.iter_mut().find(|r| r.account == account && r.name == name).map(|r| &mut r.managed_policies)
+        }
+        Target::Group => {
+            sim.iam.groups.iter_mut().find(|g| g.account == account && g.name == name).map(|g| &mut g.managed_policies)
+        }
     }
 }
 
 fn attached(sim: &Simulator, account: &str, target: Target, name: &str) -> Vec<String> {
     match target {
-        Target::User => sim.iam.users.iter().find(|u| u.account == account && u.name == name).map(|u| u.managed_policies.clone()),
+        Target::User => {
+            sim.iam.users.iter().find(|u| u.account == account && u.name == name).map(|u| u.managed_policies.clone())
+        }
         Target::Role => sim.iam.role_by_name(account, name).map(|r| r.managed_policies.clone()),
         Target::Group => sim.iam.group(account, name).map(|g| g.managed_policies.clone()),
     }
     .unwrap_or_default()
 }
-
 
 fn missing_policy(arn: &str) -> AwsError {
     AwsError::new(ErrorCode::NoSuchEntity, format!("Policy {arn} does not exist or is not attachable."))
@@ -144,7 +155,12 @@ pub struct CreatePolicyRequest {
     pub tags: Vec<TagInput>,
 }
 
-fn create_policy(sim: &mut Simulator, ctx: &CallContext, req: CreatePolicyRequest, audit: &mut AuditDraft) -> AwsResult<PolicyResponse> {
+fn create_policy(
+    sim: &mut Simulator,
+    ctx: &CallContext,
+    req: CreatePolicyRequest,
+    audit: &mut AuditDraft,
+) -> AwsResult<PolicyResponse> {
     audit.request_parameters = Some(json!({
         "policyName": req.policy_name, "path": req.path, "description": req.description, "policyDocument": req.policy_document,
     }));
@@ -155,7 +171,10 @@ fn create_policy(sim: &mut Simulator, ctx: &CallContext, req: CreatePolicyReques
     }
     length("policyDocument", &req.policy_document, 1, 131_072)?;
     if req.policy_document.chars().count() > MAX_MANAGED_POLICY_CHARS {
-        return Err(AwsError::new(ErrorCode::LimitExceeded, format!("Cannot exceed quota for PolicySize: {MAX_MANAGED_POLICY_CHARS}")));
+        return Err(AwsError::new(
+            ErrorCode::LimitExceeded,
+            format!("Cannot exceed quota for PolicySize: {MAX_MANAGED_POLICY_CHARS}"),
+        ));
     }
     let document = checked_policy(&req.policy_document, PolicyKind::Identity, ErrorCode::MalformedPolicyDocument)?;
     let account = ctx.caller.account.clone();
@@ -200,12 +219,21 @@ query_operation!(
 );
 
 /// Attaches `policy_arn` to an entity (idempotent).
-fn attach(sim: &mut Simulator, ctx: &CallContext, target: Target, name: &str, policy_arn: &str, action: &str, audit: &mut AuditDraft) -> AwsResult<Empty> {
+fn attach(
+    sim: &mut Simulator,
+    ctx: &CallContext,
+    target: Target,
+    name: &str,
+    policy_arn: &str,
+    action: &str,
+    audit: &mut AuditDraft,
+) -> AwsResult<Empty> {
     audit.request_parameters = Some(json!({ format!("{}Name", target.word()): name, "policyArn": policy_arn }));
     entity_name(&format!("{}Name", target.word()), name, if target == Target::Group { 128 } else { 64 })?;
     check_policy_arn(policy_arn)?;
     let arn = authorize_entity(sim, ctx, action, target, name)?;
-    if sim.iam.managed_policy(policy_arn).is_none() && crate::policy::managed::aws_managed_policy(policy_arn).is_none() {
+    if sim.iam.managed_policy(policy_arn).is_none() && crate::policy::managed::aws_managed_policy(policy_arn).is_none()
+    {
         return Err(missing_policy(policy_arn));
     }
     let account = ctx.caller.account.clone();
@@ -214,7 +242,10 @@ fn attach(sim: &mut Simulator, ctx: &CallContext, target: Target, name: &str, po
         return Ok(Empty {});
     }
     if current.len() >= MAX_ATTACHED {
-        return Err(AwsError::new(ErrorCode::LimitExceeded, format!("Cannot exceed quota for {}: {MAX_ATTACHED}", target.quota())));
+        return Err(AwsError::new(
+            ErrorCode::LimitExceeded,
+            format!("Cannot exceed quota for {}: {MAX_ATTACHED}", target.quota()),
+        ));
     }
     // Checked: commit.
     sim.iam.ensure_aws_managed(policy_arn);
@@ -261,15 +292,30 @@ pub struct AttachGroupPolicyRequest {
     pub policy_arn: String,
 }
 
-fn attach_user_policy(sim: &mut Simulator, ctx: &CallContext, req: AttachUserPolicyRequest, audit: &mut AuditDraft) -> AwsResult<Empty> {
+fn attach_user_policy(
+    sim: &mut Simulator,
+    ctx: &CallContext,
+    req: AttachUserPolicyRequest,
+    audit: &mut AuditDraft,
+) -> AwsResult<Empty> {
     attach(sim, ctx, Target::User, &req.user_name, &req.policy_arn, "iam:AttachUserPolicy", audit)
 }
 
-fn attach_role_policy(sim: &mut Simulator, ctx: &CallContext, req: AttachRolePolicyRequest, audit: &mut AuditDraft) -> AwsResult<Empty> {
+fn attach_role_policy(
+    sim: &mut Simulator,
+    ctx: &CallContext,
+    req: AttachRolePolicyRequest,
+    audit: &mut AuditDraft,
+) -> AwsResult<Empty> {
     attach(sim, ctx, Target::Role, &req.role_name, &req.policy_arn, "iam:AttachRolePolicy", audit)
 }
 
-fn attach_group_policy(sim: &mut Simulator, ctx: &CallContext, req: AttachGroupPolicyRequest, audit: &mut AuditDraft) -> AwsResult<Empty> {
+fn attach_group_policy(
+    sim: &mut Simulator,
+    ctx: &CallContext,
+    req: AttachGroupPolicyRequest,
+    audit: &mut AuditDraft,
+) -> AwsResult<Empty> {
     attach(sim, ctx, Target::Group, &req.group_name, &req.policy_arn, "iam:AttachGroupPolicy", audit)
 }
 
@@ -333,7 +379,13 @@ pub struct ListAttachedPoliciesResponse {
     pub marker: Option<String>,
 }
 
-fn list_attached(sim: &mut Simulator, ctx: &CallContext, target: Target, req: ListAttachedPoliciesRequest, audit: &mut AuditDraft) -> AwsResult<ListAttachedPoliciesResponse> {
+fn list_attached(
+    sim: &mut Simulator,
+    ctx: &CallContext,
+    target: Target,
+    req: ListAttachedPoliciesRequest,
+    audit: &mut AuditDraft,
+) -> AwsResult<ListAttachedPoliciesResponse> {
     let name = match target {
         Target::User => req.user_name,
         Target::Role => req.role_name,
@@ -355,17 +407,28 @@ fn list_attached(sim: &mut Simulator, ctx: &CallContext, target: Target, req: Li
     let all: Vec<AttachedPolicy> = attached(sim, &ctx.caller.account, target, &name)
         .into_iter()
         .filter(|arn| policy_path(arn).starts_with(&prefix))
-        .map(|arn| AttachedPolicy { policy_name: arn.rsplit('/').next().unwrap_or_default().to_string(), policy_arn: arn })
+        .map(|arn| AttachedPolicy {
+            policy_name: arn.rsplit('/').next().unwrap_or_default().to_string(),
+            policy_arn: arn,
+        })
         .collect();
     let start = match req.marker {
-        Some(marker) => marker.parse::<usize>().ok().filter(|m| *m <= all.len()).ok_or_else(|| AwsError::new(ErrorCode::InvalidInput, "Invalid Marker."))?,
+        Some(marker) => marker
+            .parse::<usize>()
+            .ok()
+            .filter(|m| *m <= all.len())
+            .ok_or_else(|| AwsError::new(ErrorCode::InvalidInput, "Invalid Marker."))?,
         None => 0,
     };
     let take = usize::try_from(max_items).unwrap_or(100);
     let page: Vec<AttachedPolicy> = all.iter().skip(start).take(take).cloned().collect();
     let next = start + page.len();
     let truncated = next < all.len();
-    Ok(ListAttachedPoliciesResponse { attached_policies: page, is_truncated: truncated, marker: truncated.then(|| next.to_string()) })
+    Ok(ListAttachedPoliciesResponse {
+        attached_policies: page,
+        is_truncated: truncated,
+        marker: truncated.then(|| next.to_string()),
+    })
 }
 
 /// `/path/` of a policy ARN (`arn:aws:iam::a:policy/path/Name` → `/path/`).
@@ -378,15 +441,30 @@ fn policy_path(arn: &str) -> String {
     }
 }
 
-fn list_attached_user(sim: &mut Simulator, ctx: &CallContext, req: ListAttachedPoliciesRequest, audit: &mut AuditDraft) -> AwsResult<ListAttachedPoliciesResponse> {
+fn list_attached_user(
+    sim: &mut Simulator,
+    ctx: &CallContext,
+    req: ListAttachedPoliciesRequest,
+    audit: &mut AuditDraft,
+) -> AwsResult<ListAttachedPoliciesResponse> {
     list_attached(sim, ctx, Target::User, req, audit)
 }
 
-fn list_attached_role(sim: &mut Simulator, ctx: &CallContext, req: ListAttachedPoliciesRequest, audit: &mut AuditDraft) -> AwsResult<ListAttachedPoliciesResponse> {
+fn list_attached_role(
+    sim: &mut Simulator,
+    ctx: &CallContext,
+    req: ListAttachedPoliciesRequest,
+    audit: &mut AuditDraft,
+) -> AwsResult<ListAttachedPoliciesResponse> {
     list_attached(sim, ctx, Target::Role, req, audit)
 }
 
-fn list_attached_group(sim: &mut Simulator, ctx: &CallContext, req: ListAttachedPoliciesRequest, audit: &mut AuditDraft) -> AwsResult<ListAttachedPoliciesResponse> {
+fn list_attached_group(
+    sim: &mut Simulator,
+    ctx: &CallContext,
+    req: ListAttachedPoliciesRequest,
+    audit: &mut AuditDraft,
+) -> AwsResult<ListAttachedPoliciesResponse> {
     list_attached(sim, ctx, Target::Group, req, audit)
 }
 
@@ -423,20 +501,30 @@ fn required(value: Option<String>, member: &str) -> AwsResult<String> {
     value.ok_or_else(|| AwsError::new(ErrorCode::ValidationError, format!("1 validation error detected: Value null at '{member}' failed to satisfy constraint: Member must not be null")))
 }
 
-fn put_inline(sim: &mut Simulator, ctx: &CallContext, target: Target, req: PutInlinePolicyRequest, audit: &mut AuditDraft) -> AwsResult<Empty> {
+fn put_inline(
+    sim: &mut Simulator,
+    ctx: &CallContext,
+    target: Target,
+    req: PutInlinePolicyRequest,
+    audit: &mut AuditDraft,
+) -> AwsResult<Empty> {
     let member = format!("{}Name", target.word());
     let name = required(if target == Target::User { req.user_name } else { req.role_name }, &member)?;
-    audit.request_parameters = Some(json!({ member.clone(): name, "policyName": req.policy_name, "policyDocument": req.policy_document }));
+    audit.request_parameters =
+        Some(json!({ member.clone(): name, "policyName": req.policy_name, "policyDocument": req.policy_document }));
     entity_name(&member, &name, 64)?;
     entity_name("policyName", &req.policy_name, 128)?;
     length("policyDocument", &req.policy_document, 1, 131_072)?;
-    let document: PolicyDocument = checked_policy(&req.policy_document, PolicyKind::Identity, ErrorCode::MalformedPolicyDocument)?;
+    let document: PolicyDocument =
+        checked_policy(&req.policy_document, PolicyKind::Identity, ErrorCode::MalformedPolicyDocument)?;
     let action = format!("iam:Put{}Policy", capitalized(target.word()));
     let arn = authorize_entity(sim, ctx, &action, target, &name)?;
     let account = ctx.caller.account.clone();
     let policy = InlinePolicy { name: req.policy_name, document };
     let list = match target {
-        Target::User => sim.iam.users.iter_mut().find(|u| u.account == account && u.name == name).map(|u| &mut u.inline_policies),
+        Target::User => {
+            sim.iam.users.iter_mut().find(|u| u.account == account && u.name == name).map(|u| &mut u.inline_policies)
+        }
         _ => sim.iam.roles.iter_mut().find(|r| r.account == account && r.name == name).map(|r| &mut r.inline_policies),
     };
     if let Some(list) = list {
@@ -448,11 +536,21 @@ fn put_inline(sim: &mut Simulator, ctx: &CallContext, target: Target, req: PutIn
     Ok(Empty {})
 }
 
-fn put_user_policy(sim: &mut Simulator, ctx: &CallContext, req: PutInlinePolicyRequest, audit: &mut AuditDraft) -> AwsResult<Empty> {
+fn put_user_policy(
+    sim: &mut Simulator,
+    ctx: &CallContext,
+    req: PutInlinePolicyRequest,
+    audit: &mut AuditDraft,
+) -> AwsResult<Empty> {
     put_inline(sim, ctx, Target::User, req, audit)
 }
 
-fn put_role_policy(sim: &mut Simulator, ctx: &CallContext, req: PutInlinePolicyRequest, audit: &mut AuditDraft) -> AwsResult<Empty> {
+fn put_role_policy(
+    sim: &mut Simulator,
+    ctx: &CallContext,
+    req: PutInlinePolicyRequest,
+    audit: &mut AuditDraft,
+) -> AwsResult<Empty> {
     put_inline(sim, ctx, Target::Role, req, audit)
 }
 
@@ -479,7 +577,13 @@ pub struct PutBoundaryRequest {
     pub permissions_boundary: String,
 }
 
-fn put_boundary(sim: &mut Simulator, ctx: &CallContext, target: Target, req: PutBoundaryRequest, audit: &mut AuditDraft) -> AwsResult<Empty> {
+fn put_boundary(
+    sim: &mut Simulator,
+    ctx: &CallContext,
+    target: Target,
+    req: PutBoundaryRequest,
+    audit: &mut AuditDraft,
+) -> AwsResult<Empty> {
     let member = format!("{}Name", target.word());
     let name = required(if target == Target::User { req.user_name } else { req.role_name }, &member)?;
     audit.request_parameters = Some(json!({ member.clone(): name, "permissionsBoundary": req.permissions_boundary }));
@@ -487,7 +591,9 @@ fn put_boundary(sim: &mut Simulator, ctx: &CallContext, target: Target, req: Put
     check_policy_arn(&req.permissions_boundary)?;
     let action = format!("iam:Put{}PermissionsBoundary", capitalized(target.word()));
     let arn = authorize_entity(sim, ctx, &action, target, &name)?;
-    if sim.iam.managed_policy(&req.permissions_boundary).is_none() && crate::policy::managed::aws_managed_policy(&req.permissions_boundary).is_none() {
+    if sim.iam.managed_policy(&req.permissions_boundary).is_none()
+        && crate::policy::managed::aws_managed_policy(&req.permissions_boundary).is_none()
+    {
         return Err(missing_policy(&req.permissions_boundary));
     }
     sim.iam.ensure_aws_managed(&req.permissions_boundary);
@@ -510,11 +616,21 @@ fn put_boundary(sim: &mut Simulator, ctx: &CallContext, target: Target, req: Put
     Ok(Empty {})
 }
 
-fn put_user_boundary(sim: &mut Simulator, ctx: &CallContext, req: PutBoundaryRequest, audit: &mut AuditDraft) -> AwsResult<Empty> {
+fn put_user_boundary(
+    sim: &mut Simulator,
+    ctx: &CallContext,
+    req: PutBoundaryRequest,
+    audit: &mut AuditDraft,
+) -> AwsResult<Empty> {
     put_boundary(sim, ctx, Target::User, req, audit)
 }
 
-fn put_role_boundary(sim: &mut Simulator, ctx: &CallContext, req: PutBoundaryRequest, audit: &mut AuditDraft) -> AwsResult<Empty> {
+fn put_role_boundary(
+    sim: &mut Simulator,
+    ctx: &CallContext,
+    req: PutBoundaryRequest,
+    audit: &mut AuditDraft,
+) -> AwsResult<Empty> {
     put_boundary(sim, ctx, Target::Role, req, audit)
 }
 
@@ -526,4 +642,3 @@ query_operation!(
     /// Sets a role's permissions boundary.
     Iam, PutRolePermissionsBoundary, read_only = false, PutBoundaryRequest => Empty, put_role_boundary
 );
-

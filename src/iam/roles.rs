@@ -1,6 +1,9 @@
 //! Roles: CreateRole, GetRole.
 
-use super::input::{authorize_iam, boundary_output, check_policy_arn, entity_name, entity_path, length, no_such, number, seconds, tag_output, world_tags, BoundaryOutput, TagInput};
+use super::input::{
+    authorize_iam, boundary_output, check_policy_arn, entity_name, entity_path, length, no_such, number, seconds,
+    tag_output, world_tags, BoundaryOutput, TagInput,
+};
 use super::query_operation;
 use crate::error::{AwsError, AwsResult, ErrorCode};
 use crate::policy::{PolicyKind, Role};
@@ -100,7 +103,12 @@ pub struct CreateRoleRequest {
     pub tags: Vec<TagInput>,
 }
 
-fn create_role(sim: &mut Simulator, ctx: &CallContext, req: CreateRoleRequest, audit: &mut AuditDraft) -> AwsResult<RoleResponse> {
+fn create_role(
+    sim: &mut Simulator,
+    ctx: &CallContext,
+    req: CreateRoleRequest,
+    audit: &mut AuditDraft,
+) -> AwsResult<RoleResponse> {
     audit.request_parameters = Some(json!({
         "roleName": req.role_name, "path": req.path, "description": req.description,
         "assumeRolePolicyDocument": req.assume_role_policy_document,
@@ -116,7 +124,8 @@ fn create_role(sim: &mut Simulator, ctx: &CallContext, req: CreateRoleRequest, a
         AwsError::new(ErrorCode::ValidationError, format!("1 validation error detected: Value '{max_session}' at 'maxSessionDuration' failed to satisfy constraint: Member must have value between 3600 and 43200"))
     })?;
     length("assumeRolePolicyDocument", &req.assume_role_policy_document, 1, 131_072)?;
-    let trust = checked_policy(&req.assume_role_policy_document, PolicyKind::Trust, ErrorCode::MalformedPolicyDocument)?;
+    let trust =
+        checked_policy(&req.assume_role_policy_document, PolicyKind::Trust, ErrorCode::MalformedPolicyDocument)?;
     if let Some(boundary) = &req.permissions_boundary {
         check_policy_arn(boundary)?;
     }
@@ -130,11 +139,17 @@ fn create_role(sim: &mut Simulator, ctx: &CallContext, req: CreateRoleRequest, a
     let arn = role.arn();
     authorize_iam(sim, ctx, "iam:CreateRole", &arn, &req.tags)?;
     if sim.iam.roles.iter().any(|r| r.account == account && r.name.eq_ignore_ascii_case(&req.role_name)) {
-        return Err(AwsError::new(ErrorCode::EntityAlreadyExists, format!("Role with name {} already exists.", req.role_name)));
+        return Err(AwsError::new(
+            ErrorCode::EntityAlreadyExists,
+            format!("Role with name {} already exists.", req.role_name),
+        ));
     }
     if let Some(boundary) = &req.permissions_boundary {
         if !sim.iam.ensure_aws_managed(boundary) {
-            return Err(AwsError::new(ErrorCode::NoSuchEntity, format!("Scope ARN: {boundary} does not exist or is not attachable.")));
+            return Err(AwsError::new(
+                ErrorCode::NoSuchEntity,
+                format!("Scope ARN: {boundary} does not exist or is not attachable."),
+            ));
         }
     }
     audit.resource(&arn, &account, "AWS::IAM::Role");
@@ -160,12 +175,18 @@ pub struct GetRoleRequest {
     pub role_name: String,
 }
 
-fn get_role(sim: &mut Simulator, ctx: &CallContext, req: GetRoleRequest, audit: &mut AuditDraft) -> AwsResult<RoleResponse> {
+fn get_role(
+    sim: &mut Simulator,
+    ctx: &CallContext,
+    req: GetRoleRequest,
+    audit: &mut AuditDraft,
+) -> AwsResult<RoleResponse> {
     audit.request_parameters = Some(json!({ "roleName": req.role_name }));
     entity_name("roleName", &req.role_name, 64)?;
     let account = ctx.caller.account.clone();
     let role = sim.iam.role_by_name(&account, &req.role_name).cloned();
-    let resource = role.as_ref().map(Role::arn).unwrap_or_else(|| format!("arn:aws:iam::{account}:role/{}", req.role_name));
+    let resource =
+        role.as_ref().map(Role::arn).unwrap_or_else(|| format!("arn:aws:iam::{account}:role/{}", req.role_name));
     authorize_iam(sim, ctx, "iam:GetRole", &resource, &[])?;
     let role = role.ok_or_else(|| no_such("role", &req.role_name))?;
     audit.resource(&resource, &account, "AWS::IAM::Role");

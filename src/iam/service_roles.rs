@@ -23,9 +23,12 @@ impl Simulator {
             return;
         }
         let trust = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
-        let (Ok(trust), Ok(policy)) = (PolicyDocument::parse(trust), PolicyDocument::parse(ROTATION_POLICY)) else { return };
+        let (Ok(trust), Ok(policy)) = (PolicyDocument::parse(trust), PolicyDocument::parse(ROTATION_POLICY)) else {
+            return;
+        };
         let mut role = Role::new(&account, role_name, trust);
-        role.inline_policies.push(InlinePolicy { name: "SecretsManagerRotationTemplate".to_string(), document: policy });
+        role.inline_policies
+            .push(InlinePolicy { name: "SecretsManagerRotationTemplate".to_string(), document: policy });
         self.iam.upsert_role(role);
         self.iam_changed();
     }

@@ -26,7 +26,12 @@ pub struct GetCallerIdentityResponse {
     pub arn: String,
 }
 
-fn get_caller_identity(sim: &mut Simulator, ctx: &CallContext, _req: GetCallerIdentityRequest, _audit: &mut AuditDraft) -> AwsResult<GetCallerIdentityResponse> {
+fn get_caller_identity(
+    sim: &mut Simulator,
+    ctx: &CallContext,
+    _req: GetCallerIdentityRequest,
+    _audit: &mut AuditDraft,
+) -> AwsResult<GetCallerIdentityResponse> {
     // No permission is needed: AWS answers even when every action is denied.
     let resolved = sim.iam.resolve_principal(&ctx.caller, sim.now());
     let user_id = resolved.user_id.unwrap_or_else(|| {
@@ -98,7 +103,12 @@ pub struct AssumeRoleResponse {
     pub assumed_role_user: AssumedRoleUser,
 }
 
-fn assume_role(sim: &mut Simulator, ctx: &CallContext, req: AssumeRoleRequest, audit: &mut AuditDraft) -> AwsResult<AssumeRoleResponse> {
+fn assume_role(
+    sim: &mut Simulator,
+    ctx: &CallContext,
+    req: AssumeRoleRequest,
+    audit: &mut AuditDraft,
+) -> AwsResult<AssumeRoleResponse> {
     audit.request_parameters = Some(json!({
         "roleArn": req.role_arn, "roleSessionName": req.role_session_name,
         "durationSeconds": req.duration_seconds, "tags": req.tags,
@@ -117,7 +127,8 @@ fn assume_role(sim: &mut Simulator, ctx: &CallContext, req: AssumeRoleRequest, a
     let now = sim.now();
     // The engine checks the trust policy and the caller's sts:AssumeRole
     // (and sts:TagSession for tags); on success the session is recorded.
-    let session = sim.iam.assume_role(ctx, &req.role_arn, &req.role_session_name, req.policy.as_deref(), &tags, duration, now)?;
+    let session =
+        sim.iam.assume_role(ctx, &req.role_arn, &req.role_session_name, req.policy.as_deref(), &tags, duration, now)?;
     let secrets = (|| -> AwsResult<(String, String, String)> {
         let id = format!("ASIA{}", random_text(sim, KEY_ID_ALPHABET, 16)?);
         let secret = random_text(sim, SECRET_ALPHABET, 40)?;
@@ -133,7 +144,9 @@ fn assume_role(sim: &mut Simulator, ctx: &CallContext, req: AssumeRoleRequest, a
         }
     };
     // The session is found by the access key the caller signs with.
-    if let Some(s) = sim.iam.sessions.iter_mut().rev().find(|s| s.arn == session.arn && s.access_key_id == session.access_key_id) {
+    if let Some(s) =
+        sim.iam.sessions.iter_mut().rev().find(|s| s.arn == session.arn && s.access_key_id == session.access_key_id)
+    {
         s.access_key_id = access_key_id.clone();
     }
     sim.identity.sessions.push(SessionCredentials {
@@ -154,7 +167,12 @@ fn assume_role(sim: &mut Simulator, ctx: &CallContext, req: AssumeRoleRequest, a
         "assumedRoleUser": { "assumedRoleId": assumed_role_id, "arn": session.arn },
     }));
     Ok(AssumeRoleResponse {
-        credentials: CredentialsOutput { access_key_id, secret_access_key, session_token, expiration: seconds(session.expires) },
+        credentials: CredentialsOutput {
+            access_key_id,
+            secret_access_key,
+            session_token,
+            expiration: seconds(session.expires),
+        },
         assumed_role_user: AssumedRoleUser { assumed_role_id, arn: session.arn },
     })
 }

@@ -1,6 +1,9 @@
 //! Users: CreateUser, GetUser.
 
-use super::input::{authorize_iam, boundary_output, check_policy_arn, entity_name, entity_path, no_such, seconds, tag_output, world_tags, BoundaryOutput, TagInput};
+use super::input::{
+    authorize_iam, boundary_output, check_policy_arn, entity_name, entity_path, no_such, seconds, tag_output,
+    world_tags, BoundaryOutput, TagInput,
+};
 use super::query_operation;
 use crate::error::{AwsError, AwsResult, ErrorCode};
 use crate::policy::User;
@@ -70,8 +73,14 @@ pub struct CreateUserRequest {
     pub tags: Vec<TagInput>,
 }
 
-fn create_user(sim: &mut Simulator, ctx: &CallContext, req: CreateUserRequest, audit: &mut AuditDraft) -> AwsResult<UserResponse> {
-    audit.request_parameters = Some(json!({ "userName": req.user_name, "path": req.path, "permissionsBoundary": req.permissions_boundary }));
+fn create_user(
+    sim: &mut Simulator,
+    ctx: &CallContext,
+    req: CreateUserRequest,
+    audit: &mut AuditDraft,
+) -> AwsResult<UserResponse> {
+    audit.request_parameters =
+        Some(json!({ "userName": req.user_name, "path": req.path, "permissionsBoundary": req.permissions_boundary }));
     entity_name("userName", &req.user_name, 64)?;
     let path = entity_path(req.path)?;
     let tags = world_tags(&req.tags)?;
@@ -88,11 +97,18 @@ fn create_user(sim: &mut Simulator, ctx: &CallContext, req: CreateUserRequest, a
     authorize_iam(sim, ctx, "iam:CreateUser", &arn, &req.tags)?;
     // IAM user names are unique per account, case-insensitively.
     if sim.iam.users.iter().any(|u| u.account == account && u.name.eq_ignore_ascii_case(&req.user_name)) {
-        return Err(AwsError::new(ErrorCode::EntityAlreadyExists, format!("User with name {} already exists.", req.user_name)));
+        return Err(AwsError::new(
+            ErrorCode::EntityAlreadyExists,
+            format!("User with name {} already exists.", req.user_name),
+        ));
     }
     if let Some(boundary) = &req.permissions_boundary {
-        if sim.iam.managed_policy(boundary).is_none() && crate::policy::managed::aws_managed_policy(boundary).is_none() {
-            return Err(AwsError::new(ErrorCode::NoSuchEntity, format!("Scope ARN: {boundary} does not exist or is not attachable.")));
+        if sim.iam.managed_policy(boundary).is_none() && crate::policy::managed::aws_managed_policy(boundary).is_none()
+        {
+            return Err(AwsError::new(
+                ErrorCode::NoSuchEntity,
+                format!("Scope ARN: {boundary} does not exist or is not attachable."),
+            ));
         }
         sim.iam.ensure_aws_managed(boundary);
     }
@@ -117,7 +133,12 @@ pub struct GetUserRequest {
     pub user_name: Option<String>,
 }
 
-fn get_user(sim: &mut Simulator, ctx: &CallContext, req: GetUserRequest, audit: &mut AuditDraft) -> AwsResult<UserResponse> {
+fn get_user(
+    sim: &mut Simulator,
+    ctx: &CallContext,
+    req: GetUserRequest,
+    audit: &mut AuditDraft,
+) -> AwsResult<UserResponse> {
     audit.request_parameters = Some(json!({ "userName": req.user_name }));
     let account = ctx.caller.account.clone();
     let name = match req.user_name {
@@ -161,4 +182,3 @@ query_operation!(
     /// Describes a user (the caller when no name is given).
     Iam, GetUser, read_only = true, GetUserRequest => UserResponse, get_user
 );
-

@@ -87,7 +87,8 @@ impl<'a> AccessRequest<'a> {
 
 /// Keys whose values form a set even when there is only one value
 /// (the engine's set operators need a list to say "for all values").
-const MULTIVALUED_KEYS: &[&str] = &["aws:TagKeys", "kms:EncryptionContextKeys", "kms:GrantOperations", "kms:ResourceAliases"];
+const MULTIVALUED_KEYS: &[&str] =
+    &["aws:TagKeys", "kms:EncryptionContextKeys", "kms:GrantOperations", "kms:ResourceAliases"];
 
 /// The context keys any policy of the IAM world reads (lowercased): with the
 /// key policy's own keys, what decides which service keys are worth building.
@@ -211,7 +212,10 @@ impl Simulator {
                 }
             }
             if self.reads_key(policy, "kms:encryptioncontextkeys") {
-                context.push(("kms:EncryptionContextKeys".to_string(), ContextValue::StringList(ec.keys().cloned().collect())));
+                context.push((
+                    "kms:EncryptionContextKeys".to_string(),
+                    ContextValue::StringList(ec.keys().cloned().collect()),
+                ));
             }
         }
         if let Some(alias) = request.request_alias {
@@ -220,7 +224,10 @@ impl Simulator {
             }
         }
         if request.kind == ResourceKind::KmsKey && self.reads_key(policy, "kms:resourcealiases") {
-            context.push(("kms:ResourceAliases".to_string(), ContextValue::StringList(self.key_aliases(request.resource_arn))));
+            context.push((
+                "kms:ResourceAliases".to_string(),
+                ContextValue::StringList(self.key_aliases(request.resource_arn)),
+            ));
         }
         context_values(&request.extra_context, &mut context);
         context.extend(extra.iter().cloned());
@@ -253,7 +260,12 @@ impl Simulator {
     }
 
     /// The explained decision for `request` (what [`Simulator::explain`] returns).
-    pub(crate) fn decide(&self, ctx: &CallContext, request: &AccessRequest<'_>, extra: &[(String, ContextValue)]) -> Decision {
+    pub(crate) fn decide(
+        &self,
+        ctx: &CallContext,
+        request: &AccessRequest<'_>,
+        extra: &[(String, ContextValue)],
+    ) -> Decision {
         self.with_engine_request(ctx, request, extra, |engine| engine_authorize(&self.iam, engine))
     }
 }

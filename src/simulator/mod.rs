@@ -14,8 +14,8 @@ mod snapshot;
 
 pub use authorize::{AccessRequest, ResourceKind};
 pub use operation::{AuditDraft, Operation, Service};
-pub use snapshot::{Snapshot, SNAPSHOT_FORMAT, SNAPSHOT_VERSION};
 pub(crate) use policy_text::checked_policy;
+pub use snapshot::{Snapshot, SNAPSHOT_FORMAT, SNAPSHOT_VERSION};
 
 use crate::audit::{AuditEvent, AuditLog, AuditQuery, AuditResource, UserIdentity};
 use crate::clock::{Clock, Timestamp};
@@ -76,10 +76,7 @@ impl Simulator {
     /// A simulator from `config`, reading live time from `time_source` when the
     /// clock is live (the wasm binding passes `Date.now()`; natively `None`
     /// means the system clock).
-    pub fn with_time_source(
-        config: &SimulatorConfig,
-        time_source: Option<Box<dyn crate::clock::TimeSource>>,
-    ) -> Self {
+    pub fn with_time_source(config: &SimulatorConfig, time_source: Option<Box<dyn crate::clock::TimeSource>>) -> Self {
         let deterministic = config.seed.is_some() || config.now.is_some();
         let live = config.live_clock.unwrap_or(!deterministic);
         let mut clock = match (live, time_source) {
@@ -207,7 +204,13 @@ impl Simulator {
 
     /// Runs an operation by service and name, JSON in and out (the dispatcher
     /// behind the JS API and every wire front end).
-    pub fn call_json(&mut self, ctx: &CallContext, service: Service, operation: &str, input: Value) -> AwsResult<Value> {
+    pub fn call_json(
+        &mut self,
+        ctx: &CallContext,
+        service: Service,
+        operation: &str,
+        input: Value,
+    ) -> AwsResult<Value> {
         let input = if input.is_null() { Value::Object(Default::default()) } else { input };
         match service {
             Service::Kms => crate::kms::dispatch(self, ctx, operation, input),
@@ -230,7 +233,8 @@ impl Simulator {
         response_elements: Value,
         error: Option<&AwsError>,
     ) {
-        let recipient = draft.resources.first().map(|r| r.account_id.clone()).unwrap_or_else(|| ctx.caller.account.clone());
+        let recipient =
+            draft.resources.first().map(|r| r.account_id.clone()).unwrap_or_else(|| ctx.caller.account.clone());
         let event = AuditEvent {
             event_version: "1.08".to_string(),
             event_id: self.audit.next_event_id(),

@@ -14,9 +14,8 @@ const ACCEPTED_BY_AWS: &[&str] = &["NOTPRINCIPAL_WITH_ALLOW", "SET_OPERATOR_ON_S
 /// `MalformedPolicyDocument` for IAM) with the first problem as the message.
 pub(crate) fn checked_policy(text: &str, kind: PolicyKind, code: ErrorCode) -> AwsResult<PolicyDocument> {
     let document = PolicyDocument::parse(text).map_err(|e| AwsError::new(code, e.message))?;
-    let blocking = validate(text, kind)
-        .into_iter()
-        .find(|d| d.severity == Severity::Error && !ACCEPTED_BY_AWS.contains(&d.code));
+    let blocking =
+        validate(text, kind).into_iter().find(|d| d.severity == Severity::Error && !ACCEPTED_BY_AWS.contains(&d.code));
     match blocking {
         Some(d) => Err(AwsError::new(code, d.message)),
         None => Ok(document),

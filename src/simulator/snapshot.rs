@@ -63,14 +63,15 @@ impl Simulator {
 
     /// The whole state as snapshot JSON.
     pub fn export_snapshot(&self) -> AwsResult<String> {
-        serde_json::to_string(&self.snapshot()).map_err(|e| AwsError::validation(format!("snapshot export failed: {e}")))
+        serde_json::to_string(&self.snapshot())
+            .map_err(|e| AwsError::validation(format!("snapshot export failed: {e}")))
     }
 
     /// Replaces the whole state with a snapshot. A malformed, corrupted or
     /// wrong-version snapshot is rejected and the current state kept intact.
     pub fn import_snapshot(&mut self, json: &str) -> AwsResult<()> {
-        let value: serde_json::Value = serde_json::from_str(json)
-            .map_err(|e| AwsError::validation(format!("snapshot is not valid JSON: {e}")))?;
+        let value: serde_json::Value =
+            serde_json::from_str(json).map_err(|e| AwsError::validation(format!("snapshot is not valid JSON: {e}")))?;
         let format = value.get("format").and_then(|v| v.as_str());
         if format != Some(SNAPSHOT_FORMAT) {
             return Err(AwsError::validation("not a kmsim snapshot (the format field is missing or wrong)"));

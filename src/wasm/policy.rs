@@ -48,7 +48,8 @@ impl WasmSimulator {
     pub fn explain(&self, context: u32, input_json: &str) -> Result<String, JsValue> {
         let ctx = self.context(context)?;
         let input: ExplainInput = serde_json::from_str(input_json).map_err(|e| invalid(e.to_string()))?;
-        let extra: Vec<(String, ContextValue)> = input.context.into_iter().map(|(k, v)| (k, context_value(v))).collect();
+        let extra: Vec<(String, ContextValue)> =
+            input.context.into_iter().map(|(k, v)| (k, context_value(v))).collect();
         let decision = self.sim.explain(&ctx, &input.action, &input.resource, &extra).map_err(|e| to_js_error(&e))?;
         serde_json::to_string(&decision).map_err(|e| invalid(e.to_string()))
     }

@@ -122,5 +122,9 @@ pub(crate) fn check_tags(tags: &[Tag]) -> AwsResult<()> {
 /// parse, stored next to the text so authorization never parses it again.
 pub(crate) fn check_policy_text(policy: &str) -> AwsResult<crate::policy::PolicyDocument> {
     validate::length("policy", policy, 1, 32_768)?;
-    crate::simulator::checked_policy(policy, crate::policy::PolicyKind::KeyPolicy, ErrorCode::MalformedPolicyDocumentException)
+    crate::simulator::checked_policy(
+        policy,
+        crate::policy::PolicyKind::KeyPolicy,
+        ErrorCode::MalformedPolicyDocumentException,
+    )
 }
