@@ -564,4 +564,42 @@ export interface SsmClient {
   addTagsToResource(input: SsmTagsInput & { Tags: ResourceTag[] }): Record<string, never>;
   removeTagsFromResource(input: SsmTagsInput & { TagKeys: string[] }): Record<string, never>;
   listTagsForResource(input: SsmTagsInput): { TagList: ResourceTag[] };
+// --- Policy engine (sim.policy) ---
+
+/** One step or per-policy-type result of an explained decision. */
+export interface PolicyDecision {
+  outcome: 'Allow' | 'ExplicitDeny' | 'ImplicitDeny';
+  decidedBy: string | null;
+  reason: string;
+  crossAccount: boolean;
+  policies: Array<{ policyType: string; outcome: string; matched: object[]; failedConditions: object[]; note?: string | null }>;
+  path: Array<{ node: string; answer: string; note: string }>;
+}
+
+/** A validator finding. */
+export interface PolicyDiagnostic {
+  severity: 'Error' | 'Warning' | 'Suggestion';
+  code: string;
+  message: string;
+  statementIndex: number | null;
+  [field: string]: unknown;
+}
+
+export type PolicyKind =
+  | 'identity' | 'resource' | 'keyPolicy' | 'serviceControl' | 'resourceControl' | 'permissionsBoundary' | 'session' | 'trust';
+
+export interface PolicyApi {
+  /** Replaces the IAM world with a world document (object or JSON text). */
+  loadWorld(world: object | string): void;
+  /** SimulatePrincipalPolicy-style batch (a SimulationRequest: `{ call, actions, resources?, context?, now? }`). */
+  simulate(request: object | string): Array<{ action: string; resource: string; evalDecision: string; decision: PolicyDecision }>;
+  /** Why this simulator's caller may or may not do `action` on `resource` (stored key policies, grants, secret policies count). */
+  explain(action: string, resource: string, context?: Record<string, string | string[] | boolean | number>): PolicyDecision;
+  /** Findings for policy text used as `kind` (default `identity`). */
+  validate(policy: object | string, kind?: PolicyKind): PolicyDiagnostic[];
+}
+
+export interface Simulator {
+  /** The policy engine: IAM world, simulation, explanations, validation. */
+  readonly policy: PolicyApi;
 }

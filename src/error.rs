@@ -60,6 +60,10 @@ error_codes! {
     DeleteConflict = 409,
     ExpiredToken = 400,
     PackedPolicyTooLarge = 400,
+    /// IAM and STS name a denial `AccessDenied` (KMS and the JSON services `AccessDeniedException`).
+    AccessDenied = 403,
+    /// IAM's and STS's name for a request that fails validation.
+    ValidationError = 400,
     // KMS.
     NotFoundException = 400,
     DisabledException = 400,

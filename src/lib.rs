@@ -32,6 +32,7 @@ pub mod bytes;
 pub mod clock;
 pub mod envelope;
 pub mod error;
+pub mod iam;
 pub mod kms;
 pub mod params;
 pub mod policy;

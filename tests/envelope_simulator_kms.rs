@@ -75,16 +75,17 @@ fn two_accounts_each_key_decrypts_alone() {
     };
     assert_eq!(sim.audit_events(&by_b).len(), 1);
 
-    // A keyring that does not list B's key never asks KMS about it, whoever calls.
+    // A keyring that does not list B's key never asks KMS about it; asking about A's key
+    // as B is a cross-account call that A's default key policy does not allow.
     let before = count(&sim, "Decrypt", None);
     let mut a_only = KmsKeyring::new(SimulatorKms::new(&mut sim, &b), Some(&key_a), &[]);
-    decrypt(&message, MaterialsSource::keyring(&mut a_only), &DecryptOptions::default()).unwrap();
+    let denied = decrypt(&message, MaterialsSource::keyring(&mut a_only), &DecryptOptions::default());
+    assert!(denied.is_err(), "B may not use A's key under A's default key policy");
     assert_eq!(count(&sim, "Decrypt", None), before + 1);
     let last = sim.audit_events(&AuditQuery { event_name: Some("Decrypt".into()), ..Default::default() });
-    assert_eq!(last.last().unwrap().request_parameters["keyId"], serde_json::json!(key_a));
-    // NOTE: `Simulator::authorize` is still a stub on this branch, so a
-    // cross-account denial (B using A's key under A's default policy) cannot
-    // be asserted here yet.
+    let last = last.last().unwrap();
+    assert_eq!(last.request_parameters_value()["keyId"], serde_json::json!(key_a));
+    assert_eq!(last.error_code.as_deref(), Some("AccessDeniedException"));
 }
 
 #[test]

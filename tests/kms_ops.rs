@@ -220,14 +220,26 @@ fn aws_managed_keys_refuse_management_but_allow_reads() {
         ("RotateKeyOnDemand", json!({"KeyId": arn})),
         ("TagResource", json!({"KeyId": arn, "Tags": [{"TagKey": "a", "TagValue": "b"}]})),
         ("UntagResource", json!({"KeyId": arn, "TagKeys": ["a"]})),
-        ("PutKeyPolicy", json!({"KeyId": arn, "Policy": "{}"})),
+        (
+            "PutKeyPolicy",
+            json!({"KeyId": arn, "Policy": r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"kms:*","Resource":"*"}]}"#}),
+        ),
         (
             "GetParametersForImport",
             json!({"KeyId": arn, "WrappingAlgorithm": "RSAES_OAEP_SHA_256", "WrappingKeySpec": "RSA_2048"}),
         ),
         ("CreateAlias", json!({"AliasName": "alias/mine", "TargetKeyId": arn})),
     ] {
-        assert_eq!(err(&mut sim, op, request), "UnsupportedOperationException", "{op}");
+        // The AWS managed key policy lets the account only Describe*/Get*/List*/RevokeGrant
+        // (and use the key through the service), so with policies enforced even the
+        // account root is denied management before the key's kind is looked at.
+        // GetParametersForImport matches the policy's kms:Get*, and CreateAlias checks the key's kind first.
+        let wanted = if matches!(op, "GetParametersForImport" | "CreateAlias") {
+            "UnsupportedOperationException"
+        } else {
+            "AccessDeniedException"
+        };
+        assert_eq!(err(&mut sim, op, request), wanted, "{op}");
     }
     // Automatic yearly rotation.
     sim.advance_time(366 * DAY_MS);
@@ -449,6 +461,8 @@ fn audit_is_queryable_and_holds_no_plaintext() {
     let data_key = ok(&mut sim, "GenerateDataKey", json!({"KeyId": key, "KeySpec": "AES_256"}));
     let random = ok(&mut sim, "GenerateRandom", json!({"NumberOfBytes": 32}));
     let _ = err(&mut sim, "Encrypt", json!({"KeyId": "alias/none", "Plaintext": base64_encode(secret)}));
+    // Policies are enforced: alice needs an IAM policy (the default key policy delegates to IAM).
+    sim.load_world(r#"{"users":[{"account":"123456789012","name":"alice","inlinePolicies":{"kms":{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"kms:DescribeKey","Resource":"*"}]}}}]}"#).unwrap();
     let other = CallContext::new(kmsim::Caller::from_arn("arn:aws:iam::123456789012:user/alice").unwrap(), "us-east-1");
     sim.call_json(&other, Service::Kms, "DescribeKey", json!({"KeyId": key})).unwrap();
     let trail = serde_json::to_string(&sim.audit_events(&AuditQuery::default())).unwrap();

@@ -162,11 +162,18 @@ fn secure_strings_are_encrypted_through_kms() {
         )
         .unwrap();
     assert_eq!(opened.plaintext.expose(), b"hunter2-marker");
+    // Without the context the blob does not open; called directly (not via ssm), the
+    // aws/ssm key policy (kms:ViaService) refuses before any decryption is tried.
     let wrong = sim.invoke::<kms::ops::Decrypt>(
+        &ctx.via("ssm"),
+        kms::ops::DecryptRequest { ciphertext_blob: blob.clone().into(), ..Default::default() },
+    );
+    assert_eq!(wrong.unwrap_err().code, ErrorCode::InvalidCiphertextException);
+    let direct = sim.invoke::<kms::ops::Decrypt>(
         &ctx,
         kms::ops::DecryptRequest { ciphertext_blob: blob.into(), ..Default::default() },
     );
-    assert_eq!(wrong.unwrap_err().code, ErrorCode::InvalidCiphertextException);
+    assert_eq!(direct.unwrap_err().code, ErrorCode::AccessDeniedException);
     let events = sim.audit_events(&AuditQuery::default());
     let enc = events.iter().find(|e| e.event_name == "Encrypt").unwrap();
     assert_eq!(enc.request_parameters_value()["encryptionContext"], json!({ "PARAMETER_ARN": plain.arn }));

@@ -192,6 +192,8 @@ fn xml_error(response: &HttpResponse) -> (u16, String) {
 #[test]
 fn strict_mode_accepts_good_signatures_and_names_the_principal() {
     let mut sim = Simulator::seeded("strict");
+    // Policies are enforced: alice needs an identity policy to list keys.
+    sim.load_world(r#"{"users":[{"account":"111122223333","name":"alice","inlinePolicies":{"kms":{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"kms:ListKeys","Resource":"*"}]}}}]}"#).unwrap();
     let options = strict_options();
     let request = signed("TrentService.ListKeys", "{}", "AKIAALICE", "alice-secret", "kms");
     let response = handle(&mut sim, &request, &options);
@@ -260,6 +262,8 @@ fn strict_mode_errors_for_query_services() {
 #[test]
 fn directories_name_principals_and_expire_sessions() {
     let mut sim = Simulator::seeded("directory");
+    // Policies are enforced: the Admin role needs an identity policy to list keys.
+    sim.load_world(r#"{"roles":[{"account":"111122223333","name":"Admin","managedPolicies":["arn:aws:iam::aws:policy/AdministratorAccess"]}]}"#).unwrap();
     let directory = |_: &Simulator, key: &str, token: Option<&str>| match (key, token) {
         ("ASIASESSION", Some("expired")) => KeyLookup::Expired,
         ("ASIASESSION", _) => KeyLookup::Known(Principal {

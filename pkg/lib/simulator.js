@@ -5,6 +5,7 @@
 import { toWire, fromWire, contextPairs } from './shapes.js';
 import { makeRequestHandler } from './http.js';
 import { makeEnvelope } from './envelope.js';
+import { makePolicyApi } from './policy.js';
 
 const DEFAULT_CALLER = 0;
 
@@ -60,6 +61,7 @@ export function makeApi(glue) {
           return json === undefined || json === null ? undefined : JSON.parse(json);
         },
       };
+      this.policy = makePolicyApi(wasm, caller, glue);
       this.clock = {
         now: () => new Date(backend().now()),
         set: (when) => wasm.setTime(when instanceof Date ? when.getTime() : Number(when)),

@@ -26,41 +26,6 @@ fn managed_key_profile(service: &str) -> (&'static str, &'static str) {
     }
 }
 
-/// The key policy AWS attaches to a managed key: the account's principals may
-/// use it only through the owning service (`kms:ViaService`), and may read it.
-pub fn aws_managed_key_policy(service: &str, account: &str, region: &str) -> String {
-    let (_, via) = managed_key_profile(service);
-    format!(
-        r#"{{
-  "Version" : "2012-10-17",
-  "Id" : "auto-{service}-1",
-  "Statement" : [ {{
-    "Sid" : "Allow access through {service} for all principals in the account that are authorized to use {service}",
-    "Effect" : "Allow",
-    "Principal" : {{
-      "AWS" : "*"
-    }},
-    "Action" : [ "kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:CreateGrant", "kms:DescribeKey" ],
-    "Resource" : "*",
-    "Condition" : {{
-      "StringEquals" : {{
-        "kms:CallerAccount" : "{account}",
-        "kms:ViaService" : "{via}.{region}.amazonaws.com"
-      }}
-    }}
-  }}, {{
-    "Sid" : "Allow direct access to key metadata to the account",
-    "Effect" : "Allow",
-    "Principal" : {{
-      "AWS" : "arn:aws:iam::{account}:root"
-    }},
-    "Action" : [ "kms:Describe*", "kms:Get*", "kms:List*", "kms:RevokeGrant" ],
-    "Resource" : "*"
-  }} ]
-}}"#
-    )
-}
-
 impl Simulator {
     /// The ARN of the AWS managed key `alias/aws/<service>` in `account` and
     /// `region`, creating it on first use as the service would.
@@ -93,7 +58,8 @@ impl Simulator {
             creation_date: now,
             deletion_date: None,
             pending_window_days: None,
-            policy: KeyPolicy { text: aws_managed_key_policy(service, account, region) },
+            // The policy module's text: the one the engine and the docs agree on.
+            policy: KeyPolicy::from_text(crate::policy::aws_managed_key_policy_text(account, region, service)),
             tags: Vec::new(),
             material: vec![BackingKey::new(1, material, now, None)],
             // AWS managed keys rotate every year.

@@ -3,6 +3,7 @@
 use crate::bytes::SecretBytes;
 use crate::clock::Timestamp;
 use crate::kms::crypto::DerivedKeys;
+use crate::policy::PolicyDocument;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -162,13 +163,45 @@ pub struct Tag {
     pub tag_value: String,
 }
 
-/// A stored key policy: the text as the customer wrote it (AWS returns it verbatim).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// A stored key policy: the text as the customer wrote it (AWS returns it
+/// verbatim), and its parse, made once and reused by every authorization.
+#[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct KeyPolicy {
     /// The JSON document.
     pub text: String,
+    /// The parsed document: filled at `CreateKey` / `PutKeyPolicy`, or on
+    /// first use after a snapshot import (snapshots hold only the text).
+    #[serde(skip)]
+    parsed: OnceLock<PolicyDocument>,
 }
+
+impl KeyPolicy {
+    /// A policy from already-validated text and its parse.
+    pub fn new(document: PolicyDocument) -> Self {
+        KeyPolicy { text: document.text().to_string(), parsed: OnceLock::from(document) }
+    }
+
+    /// A policy from text alone (parsed lazily).
+    pub fn from_text(text: String) -> Self {
+        KeyPolicy { text, parsed: OnceLock::new() }
+    }
+
+    /// The parsed policy. Text that no longer parses (a hand-edited
+    /// snapshot) counts as a policy that allows nothing: a key without a
+    /// usable policy cannot be used.
+    pub fn document(&self) -> &PolicyDocument {
+        self.parsed.get_or_init(|| PolicyDocument::parse(&self.text).unwrap_or_else(|_| PolicyDocument::empty()))
+    }
+}
+
+impl PartialEq for KeyPolicy {
+    fn eq(&self, other: &Self) -> bool {
+        self.text == other.text
+    }
+}
+
+impl Eq for KeyPolicy {}
 
 /// A grant, stored and listed as AWS does.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

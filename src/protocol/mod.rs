@@ -61,8 +61,9 @@ pub struct ProtocolOptions {
     /// Whether the request came over TLS (`aws:SecureTransport`); an
     /// `X-Forwarded-Proto` header takes precedence.
     pub secure_transport: bool,
-    /// Maps access keys to principals. `None`: only the fallback rule
-    /// ([`fallback_caller`]) applies, and strict mode knows no key.
+    /// Maps access keys to principals. `None`: the simulator's own IAM access
+    /// keys and STS session credentials ([`crate::iam::SimulatorPrincipals`]),
+    /// then the fallback rule ([`fallback_caller`]) for keys it does not know.
     pub principals: Option<Arc<dyn PrincipalDirectory + Send + Sync>>,
     /// The request-id sequence (`x-amzn-RequestId`); clones share it.
     pub request_ids: Arc<RequestIdSequence>,
@@ -309,7 +310,9 @@ pub(crate) fn call_context(
     };
     let lookup = match (&credential, &options.principals) {
         (Some(c), Some(directory)) => directory.lookup(sim, &c.access_key_id, session_token.as_deref()),
-        _ => KeyLookup::Unknown,
+        // No directory configured: the simulator's own IAM access keys and STS sessions.
+        (Some(c), None) => crate::iam::SimulatorPrincipals.lookup(sim, &c.access_key_id, session_token.as_deref()),
+        (None, _) => KeyLookup::Unknown,
     };
     if lookup == KeyLookup::Expired {
         return Err(match dialect {

@@ -201,6 +201,8 @@ pub(crate) fn rotate(sim: &mut Simulator, arn: &str, token: &str, test_only: boo
         return Err(e);
     };
     let ctx = role_context(&lambda, &account, &region);
+    // [enforce] Policies are enforced: the function's execution role must exist.
+    sim.ensure_rotation_role(&ctx);
     let steps: &[RotationStep] = if test_only {
         &[RotationStep::TestSecret]
     } else {

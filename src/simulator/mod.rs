@@ -7,11 +7,14 @@
 //! append one audit event, success or failure.
 
 mod authorize;
+mod explain;
 mod operation;
+mod policy_text;
 mod snapshot;
 
 pub use authorize::{AccessRequest, ResourceKind};
 pub use operation::{AuditDraft, Operation, Service};
+pub(crate) use policy_text::checked_policy;
 pub use snapshot::{Snapshot, SNAPSHOT_FORMAT, SNAPSHOT_VERSION};
 
 use crate::audit::{AuditEvent, AuditLog, AuditQuery, AuditResource, UserIdentity};
@@ -55,6 +58,12 @@ pub struct Simulator {
     pub(crate) secrets: crate::secrets::SecretsState,
     pub(crate) params: crate::params::ParamsState,
     pub(crate) rotation_functions: crate::secrets::RotationRegistry,
+    // [enforce] The IAM world the policy engine decides with, the IAM / STS
+    // layer's own records (access keys, session credentials), and the
+    // context keys the world's policies read (derived: never snapshotted).
+    pub(crate) iam: crate::policy::IamWorld,
+    pub(crate) identity: crate::iam::IdentityState,
+    pub(crate) iam_context_keys: Vec<String>,
 }
 
 impl std::fmt::Debug for Simulator {
@@ -97,6 +106,10 @@ impl Simulator {
             secrets: Default::default(),
             params: Default::default(),
             rotation_functions: Default::default(),
+            // [enforce]
+            iam: Default::default(),
+            identity: Default::default(),
+            iam_context_keys: Vec::new(),
         }
     }
 
@@ -209,10 +222,8 @@ impl Simulator {
             // [secrets/params]
             Service::SecretsManager => crate::secrets::dispatch(self, ctx, operation, input),
             Service::Ssm => crate::params::dispatch(self, ctx, operation, input),
-            other => Err(AwsError::new(
-                crate::ErrorCode::UnknownOperationException,
-                format!("{} is not simulated yet", other.signing_name()),
-            )),
+            // [enforce]
+            Service::Iam | Service::Sts => crate::iam::dispatch(self, ctx, service, operation, input),
         }
     }
 

@@ -77,7 +77,7 @@ pub struct AuditDraft {
 
 impl AuditDraft {
     /// Notes a touched resource.
-    pub fn resource(&mut self, arn: &str, account: &str, resource_type: &'static str) {
+    pub fn resource(&mut self, arn: &str, account: &str, resource_type: impl Into<crate::audit::Text>) {
         if !self.resources.iter().any(|r| r.arn == arn) {
             self.resources.push(AuditResource {
                 arn: arn.to_string(),

@@ -36,6 +36,12 @@ pub struct Snapshot {
     /// Parameter Store (SecureString values as ciphertext only).
     #[serde(default)]
     pub params: crate::params::ParamsState,
+    /// The IAM world (accounts, users, roles, policies, sessions, organization).
+    #[serde(default)]
+    pub iam: crate::policy::IamWorld,
+    /// IAM access keys and STS session credentials (secrets included).
+    #[serde(default)]
+    pub identity: crate::iam::IdentityState,
 }
 
 impl Simulator {
@@ -50,6 +56,8 @@ impl Simulator {
             audit: self.audit.clone(),
             secrets: self.secrets.clone(),
             params: self.params.clone(),
+            iam: self.iam.clone(),
+            identity: self.identity.clone(),
         }
     }
 
@@ -90,6 +98,9 @@ impl Simulator {
         self.audit = snapshot.audit;
         self.secrets = snapshot.secrets;
         self.params = snapshot.params;
+        self.iam = snapshot.iam;
+        self.identity = snapshot.identity;
+        self.iam_changed();
         self.clock.set(snapshot.now);
         Ok(())
     }

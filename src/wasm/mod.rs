@@ -8,7 +8,7 @@
 mod envelope;
 
 use crate::clock::{TimeSource, Timestamp};
-use crate::error::AwsError;
+use crate::error::{AwsError, ErrorCode};
 use crate::kms::ops::{Decrypt, DecryptRequest, Encrypt, EncryptRequest, GenerateDataKey, GenerateDataKeyRequest};
 use crate::protocol::{HttpRequest, ProtocolOptions};
 use crate::simulator::{Simulator, SimulatorConfig};
@@ -17,6 +17,7 @@ use js_sys::{Object, Reflect, Uint8Array};
 use std::collections::BTreeMap;
 use wasm_bindgen::prelude::*;
 
+mod policy;
 mod rotation;
 
 /// `Date.now()`, the live clock's source in JS hosts.

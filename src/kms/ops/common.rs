@@ -118,14 +118,13 @@ pub(crate) fn check_tags(tags: &[Tag]) -> AwsResult<()> {
     Ok(())
 }
 
-/// A JSON key policy must at least be a JSON object within 32 KiB.
-pub(crate) fn check_policy_text(policy: &str) -> AwsResult<()> {
+/// A key policy must be a valid policy document within 32 KiB; returns its
+/// parse, stored next to the text so authorization never parses it again.
+pub(crate) fn check_policy_text(policy: &str) -> AwsResult<crate::policy::PolicyDocument> {
     validate::length("policy", policy, 1, 32_768)?;
-    match serde_json::from_str::<serde_json::Value>(policy) {
-        Ok(serde_json::Value::Object(_)) => Ok(()),
-        _ => Err(AwsError::new(
-            ErrorCode::MalformedPolicyDocumentException,
-            "The key policy is not a valid JSON policy document.",
-        )),
-    }
+    crate::simulator::checked_policy(
+        policy,
+        crate::policy::PolicyKind::KeyPolicy,
+        ErrorCode::MalformedPolicyDocumentException,
+    )
 }

@@ -151,6 +151,18 @@ fn create_grant(
     access.grants = &key.grants;
     access.grant_tokens = &grant_tokens;
     access.resource_tags = key.tags.iter().map(|t| (t.tag_key.as_str(), t.tag_value.as_str())).collect();
+    // The condition keys KMS defines for CreateGrant.
+    access.extra_context.extend(req.operations.iter().map(|op| ("kms:GrantOperations".to_string(), op.clone())));
+    access.extra_context.push(("kms:GranteePrincipal".to_string(), req.grantee_principal.clone()));
+    if let Some(retiring) = &req.retiring_principal {
+        access.extra_context.push(("kms:RetiringPrincipal".to_string(), retiring.clone()));
+    }
+    access.extra_context.push(("kms:GrantIsForAWSResource".to_string(), ctx.via_service.is_some().to_string()));
+    if let Some(c) = &req.constraints {
+        let kind =
+            if c.encryption_context_equals.is_some() { "EncryptionContextEquals" } else { "EncryptionContextSubset" };
+        access.extra_context.push(("kms:GrantConstraintType".to_string(), kind.to_string()));
+    }
     sim.authorize(ctx, &access)?;
     require_state(key, Use::Grant)?;
     if let Some(unsupported) = req.operations.iter().find(|op| OTHER_GRANT_OPERATIONS.contains(&op.as_str())) {

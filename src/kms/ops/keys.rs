@@ -120,11 +120,8 @@ fn create_key(
     let tags = req.tags.unwrap_or_default();
     check_tags(&tags)?;
     let policy = match req.policy {
-        Some(text) => {
-            check_policy_text(&text)?;
-            text
-        }
-        None => default_key_policy(&ctx.caller.account),
+        Some(text) => check_policy_text(&text)?,
+        None => check_policy_text(&default_key_policy(&ctx.caller.account))?,
     };
     audit.request_parameters = Some(json!({
         "description": description, "keySpec": key_spec, "keyUsage": key_usage, "origin": origin.as_str(),
@@ -159,7 +156,7 @@ fn create_key(
         creation_date: sim.now(),
         deletion_date: None,
         pending_window_days: None,
-        policy: KeyPolicy { text: policy },
+        policy: KeyPolicy::new(policy),
         tags,
         material,
         rotation: RotationSettings::default(),

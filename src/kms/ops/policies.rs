@@ -95,12 +95,12 @@ fn put_key_policy(
         "bypassPolicyLockoutSafetyCheck": req.bypass_policy_lockout_safety_check.unwrap_or(false),
     }));
     check_policy_name(req.policy_name.as_deref())?;
-    check_policy_text(&req.policy)?;
+    let document = check_policy_text(&req.policy)?;
     let resolved = sim.kms.resolve(ctx, &req.key_id, false)?;
     let key = sim.kms.key(&resolved.arn)?;
     authorize_key(sim, ctx, "kms:PutKeyPolicy", key, audit)?;
     require_customer_managed(key, "PutKeyPolicy")?;
-    sim.kms.key_mut(&resolved.arn)?.policy = KeyPolicy { text: req.policy };
+    sim.kms.key_mut(&resolved.arn)?.policy = KeyPolicy::new(document);
     Ok(Empty {})
 }
 
