@@ -39,26 +39,8 @@ use serde_json::Value;
 /// Declares an [`crate::simulator::Operation`] for IAM or STS. Errors take
 /// the Query services' names (`AccessDenied`, `ValidationError`).
 macro_rules! query_operation {
-    ($(#[$doc:meta])* $service:ident, $name:ident, read_only = $ro:expr, $req:ty => $resp:ty, $run:path) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy)]
-        pub struct $name;
-
-        impl crate::simulator::Operation for $name {
-            const SERVICE: crate::simulator::Service = crate::simulator::Service::$service;
-            const NAME: &'static str = stringify!($name);
-            const READ_ONLY: bool = $ro;
-            type Request = $req;
-            type Response = $resp;
-            fn run(
-                sim: &mut crate::simulator::Simulator,
-                ctx: &crate::world::CallContext,
-                request: Self::Request,
-                audit: &mut crate::simulator::AuditDraft,
-            ) -> crate::error::AwsResult<Self::Response> {
-                $run(sim, ctx, request, audit).map_err(crate::iam::query_error)
-            }
-        }
+    ($(#[$doc:meta])* $service:ident, $name:ident, $($rest:tt)*) => {
+        crate::simulator::declare_operation!($(#[$doc])* $service, $name, $($rest)*, map_err = crate::iam::query_error);
     };
 }
 pub(crate) use query_operation;

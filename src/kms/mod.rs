@@ -16,102 +16,43 @@ pub mod wrapping;
 pub use model::{Alias, Key, KeyState, KmsState};
 pub use resolve::ResolvedKey;
 
-use crate::error::{AwsError, AwsResult, ErrorCode};
-use crate::simulator::Simulator;
-use crate::world::CallContext;
-use serde_json::Value;
-
-/// Runs a KMS operation by name with a JSON request.
-pub fn dispatch(sim: &mut Simulator, ctx: &CallContext, operation: &str, input: Value) -> AwsResult<Value> {
-    macro_rules! route {
-        ($($op:ident),* $(,)?) => {
-            match operation {
-                $(stringify!($op) => sim.invoke_json::<ops::$op>(ctx, input),)*
-                _ => Err(AwsError::new(
-                    ErrorCode::UnknownOperationException,
-                    format!("Operation {operation} is not supported by kmsim's KMS"),
-                )),
-            }
-        };
-    }
-    route!(
-        CreateKey,
-        DescribeKey,
-        ListKeys,
-        EnableKey,
-        DisableKey,
-        ScheduleKeyDeletion,
-        CancelKeyDeletion,
-        UpdateKeyDescription,
-        CreateAlias,
-        UpdateAlias,
-        DeleteAlias,
-        ListAliases,
-        Encrypt,
-        Decrypt,
-        ReEncrypt,
-        GenerateDataKey,
-        GenerateDataKeyWithoutPlaintext,
-        GenerateRandom,
-        EnableKeyRotation,
-        DisableKeyRotation,
-        GetKeyRotationStatus,
-        RotateKeyOnDemand,
-        ListKeyRotations,
-        TagResource,
-        UntagResource,
-        ListResourceTags,
-        GetKeyPolicy,
-        PutKeyPolicy,
-        ListKeyPolicies,
-        CreateGrant,
-        ListGrants,
-        ListRetirableGrants,
-        RetireGrant,
-        RevokeGrant,
-        GetParametersForImport,
-        ImportKeyMaterial,
-        DeleteImportedKeyMaterial,
-    )
-}
-
-/// The names of every KMS operation [`dispatch`] knows.
-pub const OPERATIONS: &[&str] = &[
-    "CreateKey",
-    "DescribeKey",
-    "ListKeys",
-    "EnableKey",
-    "DisableKey",
-    "ScheduleKeyDeletion",
-    "CancelKeyDeletion",
-    "UpdateKeyDescription",
-    "CreateAlias",
-    "UpdateAlias",
-    "DeleteAlias",
-    "ListAliases",
-    "Encrypt",
-    "Decrypt",
-    "ReEncrypt",
-    "GenerateDataKey",
-    "GenerateDataKeyWithoutPlaintext",
-    "GenerateRandom",
-    "EnableKeyRotation",
-    "DisableKeyRotation",
-    "GetKeyRotationStatus",
-    "RotateKeyOnDemand",
-    "ListKeyRotations",
-    "TagResource",
-    "UntagResource",
-    "ListResourceTags",
-    "GetKeyPolicy",
-    "PutKeyPolicy",
-    "ListKeyPolicies",
-    "CreateGrant",
-    "ListGrants",
-    "ListRetirableGrants",
-    "RetireGrant",
-    "RevokeGrant",
-    "GetParametersForImport",
-    "ImportKeyMaterial",
-    "DeleteImportedKeyMaterial",
-];
+crate::simulator::service_dispatch!(
+"KMS", ops;
+    CreateKey,
+    DescribeKey,
+    ListKeys,
+    EnableKey,
+    DisableKey,
+    ScheduleKeyDeletion,
+    CancelKeyDeletion,
+    UpdateKeyDescription,
+    CreateAlias,
+    UpdateAlias,
+    DeleteAlias,
+    ListAliases,
+    Encrypt,
+    Decrypt,
+    ReEncrypt,
+    GenerateDataKey,
+    GenerateDataKeyWithoutPlaintext,
+    GenerateRandom,
+    EnableKeyRotation,
+    DisableKeyRotation,
+    GetKeyRotationStatus,
+    RotateKeyOnDemand,
+    ListKeyRotations,
+    TagResource,
+    UntagResource,
+    ListResourceTags,
+    GetKeyPolicy,
+    PutKeyPolicy,
+    ListKeyPolicies,
+    CreateGrant,
+    ListGrants,
+    ListRetirableGrants,
+    RetireGrant,
+    RevokeGrant,
+    GetParametersForImport,
+    ImportKeyMaterial,
+    DeleteImportedKeyMaterial,
+);

@@ -19,30 +19,8 @@ pub use database::{Database, DatabaseRotation, RotationStrategy};
 pub use model::{Secret, SecretVersion, SecretsState};
 pub use rotation::{RotationEvent, RotationFunction, RotationRegistry, RotationStep};
 
-use crate::error::{AwsError, AwsResult, ErrorCode};
-use crate::simulator::Simulator;
-use crate::world::CallContext;
-use serde_json::Value;
-
-macro_rules! secrets_ops {
-    ($($op:ident),* $(,)?) => {
-        /// Runs a Secrets Manager operation by name with a JSON request.
-        pub fn dispatch(sim: &mut Simulator, ctx: &CallContext, operation: &str, input: Value) -> AwsResult<Value> {
-            match operation {
-                $(stringify!($op) => sim.invoke_json::<ops::$op>(ctx, input),)*
-                _ => Err(AwsError::new(
-                    ErrorCode::UnknownOperationException,
-                    format!("Operation {operation} is not supported by kmsim's Secrets Manager"),
-                )),
-            }
-        }
-
-        /// The names of every Secrets Manager operation [`dispatch`] knows.
-        pub const OPERATIONS: &[&str] = &[$(stringify!($op)),*];
-    };
-}
-
-secrets_ops!(
+crate::simulator::service_dispatch!(
+    "Secrets Manager", ops;
     CreateSecret,
     GetSecretValue,
     BatchGetSecretValue,

@@ -107,7 +107,7 @@ impl Cron {
     fn next_after(&self, from: Timestamp) -> Option<Timestamp> {
         let first_day = from.millis().div_euclid(DAY_MS);
         for day in first_day..first_day + 5 * 366 {
-            let (y, m, d) = civil_from_days(day);
+            let (y, m, d) = crate::clock::civil_from_days(day);
             let weekday = (day + 4).rem_euclid(7) + 1; // 1970-01-01 was a Thursday; SUN = 1
             let day_ok = self.days.as_ref().is_none_or(|s| member(s, d))
                 && self.weekdays.as_ref().is_none_or(|s| member(s, weekday))
@@ -130,19 +130,6 @@ impl Cron {
         }
         None
     }
-}
-
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
 /// Parses and checks `RotationRules`.

@@ -13,6 +13,7 @@ mod policy_text;
 mod snapshot;
 
 pub use authorize::{AccessRequest, ResourceKind};
+pub(crate) use operation::{declare_operation, service_dispatch};
 pub use operation::{AuditDraft, Operation, Service};
 pub(crate) use policy_text::checked_policy;
 pub use snapshot::{Snapshot, SNAPSHOT_FORMAT, SNAPSHOT_VERSION};

@@ -138,3 +138,60 @@ pub(crate) fn lower_first(name: &str) -> String {
         None => String::new(),
     }
 }
+
+/// Declares one [`Operation`]: a unit type named as the AWS operation, in
+/// `$service`, that runs `$run`; `map_err = f` rewrites its errors (the Query
+/// services name some exceptions differently).
+macro_rules! declare_operation {
+    ($(#[$doc:meta])* $service:ident, $name:ident, read_only = $ro:expr, $req:ty => $resp:ty, $run:path
+        $(, map_err = $map:path)?) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy)]
+        pub struct $name;
+
+        impl crate::simulator::Operation for $name {
+            const SERVICE: crate::simulator::Service = crate::simulator::Service::$service;
+            const NAME: &'static str = stringify!($name);
+            const READ_ONLY: bool = $ro;
+            type Request = $req;
+            type Response = $resp;
+            fn run(
+                sim: &mut crate::simulator::Simulator,
+                ctx: &crate::world::CallContext,
+                request: Self::Request,
+                audit: &mut crate::simulator::AuditDraft,
+            ) -> crate::error::AwsResult<Self::Response> {
+                let result = $run(sim, ctx, request, audit);
+                $(let result = result.map_err($map);)?
+                result
+            }
+        }
+    };
+}
+pub(crate) use declare_operation;
+
+/// Declares a service's `dispatch` (operation name → typed operation, JSON in
+/// and out) and its `OPERATIONS` list from one list of operation types in `$ops`.
+macro_rules! service_dispatch {
+    ($label:literal, $ops:ident; $($op:ident),* $(,)?) => {
+        #[doc = concat!("Runs a ", $label, " operation by name with a JSON request.")]
+        pub fn dispatch(
+            sim: &mut crate::simulator::Simulator,
+            ctx: &crate::world::CallContext,
+            operation: &str,
+            input: serde_json::Value,
+        ) -> crate::error::AwsResult<serde_json::Value> {
+            match operation {
+                $(stringify!($op) => sim.invoke_json::<$ops::$op>(ctx, input),)*
+                _ => Err(crate::error::AwsError::new(
+                    crate::error::ErrorCode::UnknownOperationException,
+                    format!("Operation {operation} is not supported by kmsim's {}", $label),
+                )),
+            }
+        }
+
+        #[doc = concat!("The names of every ", $label, " operation [`dispatch`] knows.")]
+        pub const OPERATIONS: &[&str] = &[$(stringify!($op)),*];
+    };
+}
+pub(crate) use service_dispatch;

@@ -18,26 +18,8 @@ pub use values::*;
 
 /// Declares an [`crate::simulator::Operation`] for Secrets Manager.
 macro_rules! secrets_operation {
-    ($(#[$doc:meta])* $name:ident, read_only = $ro:expr, $req:ty => $resp:ty, $run:path) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy)]
-        pub struct $name;
-
-        impl crate::simulator::Operation for $name {
-            const SERVICE: crate::simulator::Service = crate::simulator::Service::SecretsManager;
-            const NAME: &'static str = stringify!($name);
-            const READ_ONLY: bool = $ro;
-            type Request = $req;
-            type Response = $resp;
-            fn run(
-                sim: &mut crate::simulator::Simulator,
-                ctx: &crate::world::CallContext,
-                request: Self::Request,
-                audit: &mut crate::simulator::AuditDraft,
-            ) -> crate::error::AwsResult<Self::Response> {
-                $run(sim, ctx, request, audit)
-            }
-        }
+    ($(#[$doc:meta])* $name:ident, $($rest:tt)*) => {
+        crate::simulator::declare_operation!($(#[$doc])* SecretsManager, $name, $($rest)*);
     };
 }
 pub(crate) use secrets_operation;
