@@ -223,6 +223,9 @@ for (const [name, r] of results) {
 }
 const best = Math.max(...results.slice(2).map(([, r]) => r));
 console.log(`\nkmsim best / iam-simulate authorize(): ${(best / baseline).toFixed(1)}x (target >= 100x)`);
+// Where kmsim's time goes: every result carries its explained decision as JSON
+// (serialized in wasm, parsed in JS); the JS API has no outcome-only batch.
+console.log(`each simulate result is ${JSON.stringify(oneSim).length} bytes of JSON, each explain answer ${JSON.stringify(oneExplain).length}`);
 
 if (process.argv.includes('--with-native')) {
   console.log('\nnative (cargo bench --bench policy_eval):');
