@@ -56,6 +56,31 @@ pub(crate) fn query_error(error: AwsError) -> AwsError {
     AwsError { code, message: error.message }
 }
 
+/// The IAM operations kmsim implements (what [`dispatch`] routes).
+pub const IAM_OPERATIONS: &[&str] = &[
+    "CreateUser",
+    "GetUser",
+    "CreateGroup",
+    "AddUserToGroup",
+    "CreateRole",
+    "GetRole",
+    "CreatePolicy",
+    "AttachUserPolicy",
+    "AttachRolePolicy",
+    "AttachGroupPolicy",
+    "PutUserPolicy",
+    "PutRolePolicy",
+    "PutUserPermissionsBoundary",
+    "PutRolePermissionsBoundary",
+    "CreateAccessKey",
+    "ListAttachedUserPolicies",
+    "ListAttachedRolePolicies",
+    "ListAttachedGroupPolicies",
+];
+
+/// The STS operations kmsim implements.
+pub const STS_OPERATIONS: &[&str] = &["GetCallerIdentity", "AssumeRole"];
+
 /// Runs an IAM or STS operation by name, JSON in and out.
 pub fn dispatch(
     sim: &mut Simulator,
@@ -99,4 +124,26 @@ pub fn dispatch(
         ),
     };
     result.map_err(query_error)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_operation_lists_are_what_dispatch_routes() {
+        let mut sim = Simulator::seeded("iam-ops");
+        let ctx = CallContext::new(crate::world::Caller::account_root("111122223333"), "us-east-1");
+        for (service, names) in [(Service::Iam, IAM_OPERATIONS), (Service::Sts, STS_OPERATIONS)] {
+            for name in names {
+                let result = dispatch(&mut sim, &ctx, service, name, serde_json::json!({}));
+                assert!(
+                    !matches!(&result, Err(e) if e.code == ErrorCode::UnknownOperationException),
+                    "{name} is listed but not routed"
+                );
+            }
+            let unknown = dispatch(&mut sim, &ctx, service, "Nope", serde_json::json!({})).unwrap_err();
+            assert_eq!(unknown.code, ErrorCode::UnknownOperationException);
+        }
+    }
 }

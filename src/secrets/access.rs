@@ -183,6 +183,14 @@ pub(crate) fn open_version(
     })?;
     let context = encryption_context(&secret.arn, &version.id);
     envelope::open(sim, &via(ctx, &secret.region), sealed, &context).map_err(|e| match e.code {
+        // AWS managed key policies are read-only and allow only their own
+        // account: AWS says so in this case.
+        ErrorCode::AccessDeniedException if secret.kms_key_id.is_none() && ctx.caller.account != secret.account => {
+            AwsError::new(
+                ErrorCode::AccessDeniedException,
+                "Access to KMS is not allowed. You can't access a secret from a different AWS account if you encrypt the secret with the default KMS service key.",
+            )
+        }
         ErrorCode::AccessDeniedException => {
             AwsError::new(ErrorCode::AccessDeniedException, format!("Access to KMS is not allowed. {}", e.message))
         }

@@ -350,6 +350,8 @@ pub fn operations(service: &str) -> Vec<String> {
         "kms" => crate::kms::OPERATIONS,
         "secretsmanager" => crate::secrets::OPERATIONS,
         "ssm" => crate::params::OPERATIONS,
+        "iam" => crate::iam::IAM_OPERATIONS,
+        "sts" => crate::iam::STS_OPERATIONS,
         _ => &[],
     };
     names.iter().map(|s| s.to_string()).collect()
