@@ -15,9 +15,11 @@ cargo fmt --check
 cargo clippy --all-targets --quiet -- -D warnings
 cargo test --quiet
 
-tier "2. wasm32: wasm-bindgen-test under Node"
+tier "2. wasm32: clippy on the binding layer, wasm-bindgen-test under Node"
+# (no --quiet here: cargo would pass it on to wasm-bindgen-test-runner, which rejects it)
+cargo clippy --quiet --target wasm32-unknown-unknown --features wasm --lib -- -D warnings
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-  cargo test --quiet --target wasm32-unknown-unknown --test wasm_core
+  cargo test --target wasm32-unknown-unknown --test wasm_core
 
 tier "3. JS API and AWS SDK v3 clients (node --test)"
 ./scripts/build-wasm.sh

@@ -8,7 +8,7 @@
 mod envelope;
 
 use crate::clock::{TimeSource, Timestamp};
-use crate::error::{AwsError, ErrorCode};
+use crate::error::AwsError;
 use crate::kms::ops::{Decrypt, DecryptRequest, Encrypt, EncryptRequest, GenerateDataKey, GenerateDataKeyRequest};
 use crate::protocol::{HttpRequest, ProtocolOptions};
 use crate::simulator::{Simulator, SimulatorConfig};
