@@ -91,7 +91,8 @@ fn run(target: &Target, name: &str, data: &[u8]) {
     let result = std::panic::catch_unwind(|| (target.body)(data));
     if let Err(panic) = result {
         let message = panic.downcast_ref::<String>().cloned().or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()));
-        panic!("{} failed on {name}: {}\ninput: {:?}", target.name, message.unwrap_or_default(), String::from_utf8_lossy(data));
+        let shown: String = String::from_utf8_lossy(data).chars().take(400).collect();
+        panic!("{} failed on {name}: {}\ninput ({} bytes): {shown:?}", target.name, message.unwrap_or_default(), data.len());
     }
 }
 
