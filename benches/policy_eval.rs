@@ -10,8 +10,10 @@
 
 use kmsim::clock::Timestamp;
 use kmsim::policy::world_doc::load_world;
-use kmsim::policy::{authorize, authorize_fast, AuthorizationRequest, ContextValue, Outcome, PolicyDocument, ResourceKind};
-use kmsim::world::{Caller, CallContext};
+use kmsim::policy::{
+    authorize, authorize_fast, AuthorizationRequest, ContextValue, Outcome, PolicyDocument, ResourceKind,
+};
+use kmsim::world::{CallContext, Caller};
 use std::hint::black_box;
 use std::time::Instant;
 
@@ -33,7 +35,11 @@ fn time<F: FnMut() -> bool>(label: &str, iterations: u32, mut f: F) {
     }
     let elapsed = start.elapsed();
     let per = elapsed.as_secs_f64() / f64::from(iterations);
-    println!("{label:<44} {:>10.0} evaluations/s  {:>7.3} µs/eval  (allowed {allowed}/{iterations})", 1.0 / per, per * 1e6);
+    println!(
+        "{label:<44} {:>10.0} evaluations/s  {:>7.3} µs/eval  (allowed {allowed}/{iterations})",
+        1.0 / per,
+        per * 1e6
+    );
 }
 
 fn main() {
@@ -44,7 +50,8 @@ fn main() {
     )
     .expect("world");
     let key_policy = PolicyDocument::parse(KEY_POLICY).expect("key policy");
-    let call = CallContext::new(Caller::from_arn("arn:aws:iam::444455556666:user/carol").expect("caller"), "us-east-1").via("secretsmanager");
+    let call = CallContext::new(Caller::from_arn("arn:aws:iam::444455556666:user/carol").expect("caller"), "us-east-1")
+        .via("secretsmanager");
     let extra = vec![(
         "kms:EncryptionContext:SecretARN".to_string(),
         ContextValue::String("arn:aws:secretsmanager:us-east-1:111122223333:secret:shared-AbCdEf".into()),
@@ -64,7 +71,13 @@ fn main() {
     };
     assert_eq!(authorize_fast(&world, &request), Outcome::Allow);
     let iterations = 200_000;
-    time("authorize_fast (cross-account, allowed)", iterations, || authorize_fast(&world, black_box(&request)) == Outcome::Allow);
-    time("authorize (explained, cross-account, allowed)", iterations, || authorize(&world, black_box(&request)).is_allowed());
-    time("PolicyDocument::parse (4-statement key policy)", iterations / 10, || PolicyDocument::parse(black_box(KEY_POLICY)).is_ok());
+    time("authorize_fast (cross-account, allowed)", iterations, || {
+        authorize_fast(&world, black_box(&request)) == Outcome::Allow
+    });
+    time("authorize (explained, cross-account, allowed)", iterations, || {
+        authorize(&world, black_box(&request)).is_allowed()
+    });
+    time("PolicyDocument::parse (4-statement key policy)", iterations / 10, || {
+        PolicyDocument::parse(black_box(KEY_POLICY)).is_ok()
+    });
 }

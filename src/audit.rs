@@ -103,7 +103,10 @@ impl UserIdentity {
             arn: Some(arn.clone()),
             account_id: Some(ctx.caller.account.clone()),
             access_key_id: ctx.caller.access_key_id.clone(),
-            invoked_by: ctx.via_service.as_ref().map(|v| v.split('.').next().unwrap_or(v).to_string() + ".amazonaws.com"),
+            invoked_by: ctx
+                .via_service
+                .as_ref()
+                .map(|v| v.split('.').next().unwrap_or(v).to_string() + ".amazonaws.com"),
         }
     }
 
@@ -243,9 +246,10 @@ impl AuditLog {
                 && query.event_source.as_ref().is_none_or(|s| e.event_source == s.as_str())
                 && query.principal.as_ref().is_none_or(|p| e.user_identity.arn.as_ref() == Some(p))
                 && query.failed.is_none_or(|f| e.error_code.is_some() == f)
-                && query.resource.as_ref().is_none_or(|r| {
-                    e.resources.iter().any(|res| &res.arn == r || res.arn.ends_with(&format!("/{r}")))
-                })
+                && query
+                    .resource
+                    .as_ref()
+                    .is_none_or(|r| e.resources.iter().any(|res| &res.arn == r || res.arn.ends_with(&format!("/{r}"))))
         };
         let found: Vec<AuditEvent> = self.events.iter().filter(matches).cloned().collect();
         match query.max_results {
@@ -296,7 +300,10 @@ mod tests {
         assert_eq!(names(AuditQuery { event_name: Some("Encrypt".into()), ..Default::default() }).len(), 2);
         assert_eq!(names(AuditQuery { resource: Some("b".into()), ..Default::default() }), ["Decrypt", "Encrypt"]);
         assert_eq!(names(AuditQuery { failed: Some(true), ..Default::default() }), ["Decrypt"]);
-        assert_eq!(names(AuditQuery { start_time: Some(Timestamp(2)), end_time: Some(Timestamp(2)), ..Default::default() }), ["Decrypt"]);
+        assert_eq!(
+            names(AuditQuery { start_time: Some(Timestamp(2)), end_time: Some(Timestamp(2)), ..Default::default() }),
+            ["Decrypt"]
+        );
         assert_eq!(log.query(&AuditQuery { max_results: Some(1), ..Default::default() })[0].event_time, Timestamp(3));
         let ids: Vec<_> = log.events().map(|e| e.event_id.clone()).collect();
         assert_eq!(ids.len(), 3);

@@ -191,10 +191,7 @@ pub struct SystemTimeSource;
 #[cfg(not(target_arch = "wasm32"))]
 impl TimeSource for SystemTimeSource {
     fn now_millis(&self) -> i64 {
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_millis() as i64)
-            .unwrap_or(0)
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
     }
 }
 

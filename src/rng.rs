@@ -77,9 +77,9 @@ impl Drop for SeededRng {
 impl EntropySource for SeededRng {
     fn fill_bytes(&mut self, dest: &mut [u8]) -> Result<(), AwsError> {
         dest.fill(0);
-        self.cipher.try_apply_keystream(dest).map_err(|_| {
-            AwsError::new(ErrorCode::KMSInternalException, "the seeded random stream is exhausted")
-        })
+        self.cipher
+            .try_apply_keystream(dest)
+            .map_err(|_| AwsError::new(ErrorCode::KMSInternalException, "the seeded random stream is exhausted"))
     }
 
     fn state(&self) -> Option<RngState> {

@@ -24,11 +24,38 @@ impl XorShift {
         x
     }
     fn below(&mut self, n: usize) -> usize {
-        if n == 0 { 0 } else { (self.next() % n as u64) as usize }
+        if n == 0 {
+            0
+        } else {
+            (self.next() % n as u64) as usize
+        }
     }
 }
 
-const INTERESTING: &[&[u8]] = &[b"\x00", b"\xff", b"\"", b"{", b"}", b"[", b"]", b",", b"\\", b"\n", b"null", b"-1", b"1e999", b"18446744073709551616", b"*", b"?", b"(", b")", b"/", b"%zz", b"\xf0\x9f\x92\xa9", b"\xc3"];
+const INTERESTING: &[&[u8]] = &[
+    b"\x00",
+    b"\xff",
+    b"\"",
+    b"{",
+    b"}",
+    b"[",
+    b"]",
+    b",",
+    b"\\",
+    b"\n",
+    b"null",
+    b"-1",
+    b"1e999",
+    b"18446744073709551616",
+    b"*",
+    b"?",
+    b"(",
+    b")",
+    b"/",
+    b"%zz",
+    b"\xf0\x9f\x92\xa9",
+    b"\xc3",
+];
 
 fn mutate(rng: &mut XorShift, seeds: &[Vec<u8>]) -> Vec<u8> {
     let mut data = seeds[rng.below(seeds.len())].clone();
@@ -90,9 +117,15 @@ fn regressions(target: &str) -> Vec<(String, Vec<u8>)> {
 fn run(target: &Target, name: &str, data: &[u8]) {
     let result = std::panic::catch_unwind(|| (target.body)(data));
     if let Err(panic) = result {
-        let message = panic.downcast_ref::<String>().cloned().or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()));
+        let message =
+            panic.downcast_ref::<String>().cloned().or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()));
         let shown: String = String::from_utf8_lossy(data).chars().take(400).collect();
-        panic!("{} failed on {name}: {}\ninput ({} bytes): {shown:?}", target.name, message.unwrap_or_default(), data.len());
+        panic!(
+            "{} failed on {name}: {}\ninput ({} bytes): {shown:?}",
+            target.name,
+            message.unwrap_or_default(),
+            data.len()
+        );
     }
 }
 
@@ -124,7 +157,19 @@ fn smoke(name: &str) {
 
 #[test]
 fn every_target_has_a_smoke_test() {
-    let tested = ["kms_blob", "envelope", "envelope_header", "policy", "policy_world", "protocol", "snapshot", "json_ops", "timestamp", "rotation_schedule", "allowed_pattern"];
+    let tested = [
+        "kms_blob",
+        "envelope",
+        "envelope_header",
+        "policy",
+        "policy_world",
+        "protocol",
+        "snapshot",
+        "json_ops",
+        "timestamp",
+        "rotation_schedule",
+        "allowed_pattern",
+    ];
     for t in TARGETS {
         assert!(tested.contains(&t.name), "{} has no smoke test", t.name);
     }
@@ -142,24 +187,46 @@ fn every_regression_folder_names_a_target() {
 }
 
 #[test]
-fn kms_blob() { smoke("kms_blob"); }
+fn kms_blob() {
+    smoke("kms_blob");
+}
 #[test]
-fn envelope() { smoke("envelope"); }
+fn envelope() {
+    smoke("envelope");
+}
 #[test]
-fn envelope_header() { smoke("envelope_header"); }
+fn envelope_header() {
+    smoke("envelope_header");
+}
 #[test]
-fn policy() { smoke("policy"); }
+fn policy() {
+    smoke("policy");
+}
 #[test]
-fn policy_world() { smoke("policy_world"); }
+fn policy_world() {
+    smoke("policy_world");
+}
 #[test]
-fn protocol() { smoke("protocol"); }
+fn protocol() {
+    smoke("protocol");
+}
 #[test]
-fn snapshot() { smoke("snapshot"); }
+fn snapshot() {
+    smoke("snapshot");
+}
 #[test]
-fn json_ops() { smoke("json_ops"); }
+fn json_ops() {
+    smoke("json_ops");
+}
 #[test]
-fn timestamp() { smoke("timestamp"); }
+fn timestamp() {
+    smoke("timestamp");
+}
 #[test]
-fn rotation_schedule() { smoke("rotation_schedule"); }
+fn rotation_schedule() {
+    smoke("rotation_schedule");
+}
 #[test]
-fn allowed_pattern() { smoke("allowed_pattern"); }
+fn allowed_pattern() {
+    smoke("allowed_pattern");
+}

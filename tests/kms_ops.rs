@@ -80,9 +80,9 @@ fn run_fixture(name: &str) {
                 assert!(contains(value, wanted), "{name} step {i} ({op}): got {value}, wanted ⊇ {wanted}");
                 if let Some(saves) = step.get("save").and_then(Value::as_object) {
                     for (var, pointer) in saves {
-                        let saved = value.pointer(pointer.as_str().unwrap()).unwrap_or_else(|| {
-                            panic!("{name} step {i} ({op}): nothing at {pointer} in {value}")
-                        });
+                        let saved = value
+                            .pointer(pointer.as_str().unwrap())
+                            .unwrap_or_else(|| panic!("{name} step {i} ({op}): nothing at {pointer} in {value}"));
                         vars.insert(var.clone(), saved.clone());
                     }
                 }
@@ -221,7 +221,10 @@ fn aws_managed_keys_refuse_management_but_allow_reads() {
         ("TagResource", json!({"KeyId": arn, "Tags": [{"TagKey": "a", "TagValue": "b"}]})),
         ("UntagResource", json!({"KeyId": arn, "TagKeys": ["a"]})),
         ("PutKeyPolicy", json!({"KeyId": arn, "Policy": "{}"})),
-        ("GetParametersForImport", json!({"KeyId": arn, "WrappingAlgorithm": "RSAES_OAEP_SHA_256", "WrappingKeySpec": "RSA_2048"})),
+        (
+            "GetParametersForImport",
+            json!({"KeyId": arn, "WrappingAlgorithm": "RSAES_OAEP_SHA_256", "WrappingKeySpec": "RSA_2048"}),
+        ),
         ("CreateAlias", json!({"AliasName": "alias/mine", "TargetKeyId": arn})),
     ] {
         assert_eq!(err(&mut sim, op, request), "UnsupportedOperationException", "{op}");
@@ -249,11 +252,19 @@ fn import_lifecycle_with_rsa_oaep() {
     assert_eq!(err(&mut sim, "Encrypt", json!({"KeyId": key, "Plaintext": "AQ=="})), "KMSInvalidStateException");
     assert_eq!(err(&mut sim, "EnableKey", json!({"KeyId": key})), "KMSInvalidStateException");
     assert_eq!(
-        err(&mut sim, "GetParametersForImport", json!({"KeyId": aws_key, "WrappingAlgorithm": "RSAES_OAEP_SHA_256", "WrappingKeySpec": "RSA_2048"})),
+        err(
+            &mut sim,
+            "GetParametersForImport",
+            json!({"KeyId": aws_key, "WrappingAlgorithm": "RSAES_OAEP_SHA_256", "WrappingKeySpec": "RSA_2048"})
+        ),
         "UnsupportedOperationException"
     );
     assert_eq!(
-        err(&mut sim, "GetParametersForImport", json!({"KeyId": key, "WrappingAlgorithm": "RSAES_OAEP_SHA_256", "WrappingKeySpec": "RSA_1024"})),
+        err(
+            &mut sim,
+            "GetParametersForImport",
+            json!({"KeyId": key, "WrappingAlgorithm": "RSAES_OAEP_SHA_256", "WrappingKeySpec": "RSA_1024"})
+        ),
         "ValidationException"
     );
     assert_eq!(err(&mut sim, "DeleteImportedKeyMaterial", json!({"KeyId": aws_key})), "UnsupportedOperationException");
@@ -263,28 +274,62 @@ fn import_lifecycle_with_rsa_oaep() {
     let wrapped_b64 = base64_encode(&wrapped);
     let valid_to = (sim.now().plus_days(30).millis() / 1000) as f64;
     // ValidTo rules.
-    assert_eq!(err(&mut sim, "ImportKeyMaterial", json!({"KeyId": key, "ImportToken": token, "EncryptedKeyMaterial": wrapped_b64})), "ValidationException");
     assert_eq!(
-        err(&mut sim, "ImportKeyMaterial", json!({"KeyId": key, "ImportToken": token, "EncryptedKeyMaterial": wrapped_b64, "ExpirationModel": "KEY_MATERIAL_DOES_NOT_EXPIRE", "ValidTo": valid_to})),
+        err(
+            &mut sim,
+            "ImportKeyMaterial",
+            json!({"KeyId": key, "ImportToken": token, "EncryptedKeyMaterial": wrapped_b64})
+        ),
+        "ValidationException"
+    );
+    assert_eq!(
+        err(
+            &mut sim,
+            "ImportKeyMaterial",
+            json!({"KeyId": key, "ImportToken": token, "EncryptedKeyMaterial": wrapped_b64, "ExpirationModel": "KEY_MATERIAL_DOES_NOT_EXPIRE", "ValidTo": valid_to})
+        ),
         "ValidationException"
     );
     let too_late = (sim.now().plus_days(366).millis() / 1000) as f64;
-    assert_eq!(err(&mut sim, "ImportKeyMaterial", json!({"KeyId": key, "ImportToken": token, "EncryptedKeyMaterial": wrapped_b64, "ValidTo": too_late})), "ValidationException");
+    assert_eq!(
+        err(
+            &mut sim,
+            "ImportKeyMaterial",
+            json!({"KeyId": key, "ImportToken": token, "EncryptedKeyMaterial": wrapped_b64, "ValidTo": too_late})
+        ),
+        "ValidationException"
+    );
     // Token and wrapping checks.
     assert_eq!(
-        err(&mut sim, "ImportKeyMaterial", json!({"KeyId": key, "ImportToken": base64_encode(b"forged"), "EncryptedKeyMaterial": wrapped_b64, "ValidTo": valid_to})),
+        err(
+            &mut sim,
+            "ImportKeyMaterial",
+            json!({"KeyId": key, "ImportToken": base64_encode(b"forged"), "EncryptedKeyMaterial": wrapped_b64, "ValidTo": valid_to})
+        ),
         "InvalidImportTokenException"
     );
     assert_eq!(
-        err(&mut sim, "ImportKeyMaterial", json!({"KeyId": key, "ImportToken": token, "EncryptedKeyMaterial": base64_encode(&[9; 256]), "ValidTo": valid_to})),
+        err(
+            &mut sim,
+            "ImportKeyMaterial",
+            json!({"KeyId": key, "ImportToken": token, "EncryptedKeyMaterial": base64_encode(&[9; 256]), "ValidTo": valid_to})
+        ),
         "InvalidCiphertextException"
     );
     let short = wrap_key_material(&public, WrappingAlgorithm::RsaesOaepSha256, &[1; 16], &[2; 32]).unwrap();
     assert_eq!(
-        err(&mut sim, "ImportKeyMaterial", json!({"KeyId": key, "ImportToken": token, "EncryptedKeyMaterial": base64_encode(&short), "ValidTo": valid_to})),
+        err(
+            &mut sim,
+            "ImportKeyMaterial",
+            json!({"KeyId": key, "ImportToken": token, "EncryptedKeyMaterial": base64_encode(&short), "ValidTo": valid_to})
+        ),
         "IncorrectKeyMaterialException"
     );
-    ok(&mut sim, "ImportKeyMaterial", json!({"KeyId": key, "ImportToken": token, "EncryptedKeyMaterial": wrapped_b64, "ValidTo": valid_to}));
+    ok(
+        &mut sim,
+        "ImportKeyMaterial",
+        json!({"KeyId": key, "ImportToken": token, "EncryptedKeyMaterial": wrapped_b64, "ValidTo": valid_to}),
+    );
     let md = ok(&mut sim, "DescribeKey", json!({"KeyId": key}))["KeyMetadata"].clone();
     assert_eq!(md["KeyState"], "Enabled");
     assert_eq!(md["ExpirationModel"], "KEY_MATERIAL_EXPIRES");
@@ -297,30 +342,51 @@ fn import_lifecycle_with_rsa_oaep() {
     ok(&mut sim, "DeleteImportedKeyMaterial", json!({"KeyId": key}));
     let other = wrap_key_material(&public, WrappingAlgorithm::RsaesOaepSha256, &[8u8; 32], &[3; 32]).unwrap();
     assert_eq!(
-        err(&mut sim, "ImportKeyMaterial", json!({"KeyId": key, "ImportToken": token, "EncryptedKeyMaterial": base64_encode(&other), "ExpirationModel": "KEY_MATERIAL_DOES_NOT_EXPIRE"})),
+        err(
+            &mut sim,
+            "ImportKeyMaterial",
+            json!({"KeyId": key, "ImportToken": token, "EncryptedKeyMaterial": base64_encode(&other), "ExpirationModel": "KEY_MATERIAL_DOES_NOT_EXPIRE"})
+        ),
         "IncorrectKeyMaterialException"
     );
-    ok(&mut sim, "ImportKeyMaterial", json!({"KeyId": key, "ImportToken": token, "EncryptedKeyMaterial": wrapped_b64, "ExpirationModel": "KEY_MATERIAL_DOES_NOT_EXPIRE"}));
+    ok(
+        &mut sim,
+        "ImportKeyMaterial",
+        json!({"KeyId": key, "ImportToken": token, "EncryptedKeyMaterial": wrapped_b64, "ExpirationModel": "KEY_MATERIAL_DOES_NOT_EXPIRE"}),
+    );
     assert_eq!(ok(&mut sim, "Decrypt", json!({"CiphertextBlob": blob}))["Plaintext"], base64_encode(b"imported"));
     // The token expires after 24 hours.
     sim.advance_time(DAY_MS + 1);
     assert_eq!(
-        err(&mut sim, "ImportKeyMaterial", json!({"KeyId": key, "ImportToken": token, "EncryptedKeyMaterial": wrapped_b64, "ExpirationModel": "KEY_MATERIAL_DOES_NOT_EXPIRE"})),
+        err(
+            &mut sim,
+            "ImportKeyMaterial",
+            json!({"KeyId": key, "ImportToken": token, "EncryptedKeyMaterial": wrapped_b64, "ExpirationModel": "KEY_MATERIAL_DOES_NOT_EXPIRE"})
+        ),
         "ExpiredImportTokenException"
     );
     // SHA-1 OAEP works too, and a fresh token for an Enabled key allows a reimport that sets an expiry.
     let (public1, token1) = get_parameters(&mut sim, &key, "RSAES_OAEP_SHA_1");
     let wrapped1 = wrap_key_material(&public1, WrappingAlgorithm::RsaesOaepSha1, &material, &[4; 32]).unwrap();
     let soon = (sim.now().plus_days(2).millis() / 1000) as f64;
-    ok(&mut sim, "ImportKeyMaterial", json!({"KeyId": arn, "ImportToken": token1, "EncryptedKeyMaterial": base64_encode(&wrapped1), "ValidTo": soon}));
+    ok(
+        &mut sim,
+        "ImportKeyMaterial",
+        json!({"KeyId": arn, "ImportToken": token1, "EncryptedKeyMaterial": base64_encode(&wrapped1), "ValidTo": soon}),
+    );
     // Expiry on the virtual clock deletes the material.
     sim.advance_time(3 * DAY_MS);
     assert_eq!(ok(&mut sim, "DescribeKey", json!({"KeyId": key}))["KeyMetadata"]["KeyState"], "PendingImport");
-    let expired = sim.audit_events(&AuditQuery { event_name: Some("DeleteExpiredKeyMaterial".into()), ..Default::default() });
+    let expired =
+        sim.audit_events(&AuditQuery { event_name: Some("DeleteExpiredKeyMaterial".into()), ..Default::default() });
     assert_eq!(expired.len(), 1);
     ok(&mut sim, "ScheduleKeyDeletion", json!({"KeyId": key}));
     assert_eq!(
-        err(&mut sim, "GetParametersForImport", json!({"KeyId": key, "WrappingAlgorithm": "RSAES_OAEP_SHA_256", "WrappingKeySpec": "RSA_2048"})),
+        err(
+            &mut sim,
+            "GetParametersForImport",
+            json!({"KeyId": key, "WrappingAlgorithm": "RSAES_OAEP_SHA_256", "WrappingKeySpec": "RSA_2048"})
+        ),
         "KMSInvalidStateException"
     );
     assert_eq!(err(&mut sim, "DeleteImportedKeyMaterial", json!({"KeyId": key})), "KMSInvalidStateException");
@@ -366,7 +432,8 @@ fn crypto_validation_and_incorrect_key() {
         "ReEncrypt",
         json!({"CiphertextBlob": blob, "DestinationKeyId": b, "DestinationEncryptionContext": {"k": "v"}}),
     );
-    let opened = ok(&mut sim, "Decrypt", json!({"CiphertextBlob": re["CiphertextBlob"], "EncryptionContext": {"k": "v"}}));
+    let opened =
+        ok(&mut sim, "Decrypt", json!({"CiphertextBlob": re["CiphertextBlob"], "EncryptionContext": {"k": "v"}}));
     assert_eq!(opened["Plaintext"], base64_encode(b"x"));
 }
 

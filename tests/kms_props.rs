@@ -121,11 +121,22 @@ fn busy_simulator(seed: &str) -> (Simulator, Vec<Value>) {
     outputs.push(json!(key));
     call(&mut sim, "CreateAlias", json!({"AliasName": "alias/a", "TargetKeyId": key})).unwrap();
     call(&mut sim, "EnableKeyRotation", json!({"KeyId": key})).unwrap();
-    outputs.push(call(&mut sim, "Encrypt", json!({"KeyId": "alias/a", "Plaintext": "aGk=", "EncryptionContext": {"a": "b"}})).unwrap());
-    outputs.push(call(&mut sim, "CreateGrant", json!({"KeyId": key, "GranteePrincipal": "arn:aws:iam::123456789012:root", "Operations": ["Decrypt"]})).unwrap());
+    outputs.push(
+        call(&mut sim, "Encrypt", json!({"KeyId": "alias/a", "Plaintext": "aGk=", "EncryptionContext": {"a": "b"}}))
+            .unwrap(),
+    );
+    outputs.push(
+        call(
+            &mut sim,
+            "CreateGrant",
+            json!({"KeyId": key, "GranteePrincipal": "arn:aws:iam::123456789012:root", "Operations": ["Decrypt"]}),
+        )
+        .unwrap(),
+    );
     outputs.push(call(&mut sim, "RotateKeyOnDemand", json!({"KeyId": key})).unwrap());
     sim.advance_time(400 * DAY_MS);
-    outputs.push(call(&mut sim, "GenerateDataKeyWithoutPlaintext", json!({"KeyId": key, "KeySpec": "AES_128"})).unwrap());
+    outputs
+        .push(call(&mut sim, "GenerateDataKeyWithoutPlaintext", json!({"KeyId": key, "KeySpec": "AES_128"})).unwrap());
     outputs.push(call(&mut sim, "GenerateRandom", json!({"NumberOfBytes": 16})).unwrap());
     outputs.push(json!(new_key(&mut sim)));
     (sim, outputs)

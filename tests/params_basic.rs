@@ -14,15 +14,29 @@ fn setup() -> (Simulator, CallContext) {
     (Simulator::seeded("params"), CallContext::default_root())
 }
 
-fn put(sim: &mut Simulator, ctx: &CallContext, name: &str, value: &str, ty: &str, overwrite: bool) -> kmsim::AwsResult<PutParameterResponse> {
+fn put(
+    sim: &mut Simulator,
+    ctx: &CallContext,
+    name: &str,
+    value: &str,
+    ty: &str,
+    overwrite: bool,
+) -> kmsim::AwsResult<PutParameterResponse> {
     sim.invoke::<PutParameter>(
         ctx,
-        PutParameterRequest { name: name.into(), value: value.into(), param_type: Some(ty.into()), overwrite: Some(overwrite), ..Default::default() },
+        PutParameterRequest {
+            name: name.into(),
+            value: value.into(),
+            param_type: Some(ty.into()),
+            overwrite: Some(overwrite),
+            ..Default::default()
+        },
     )
 }
 
 fn get(sim: &mut Simulator, ctx: &CallContext, name: &str, decrypt: bool) -> kmsim::AwsResult<ParameterValue> {
-    sim.invoke::<GetParameter>(ctx, GetParameterRequest { name: name.into(), with_decryption: Some(decrypt) }).map(|r| r.parameter)
+    sim.invoke::<GetParameter>(ctx, GetParameterRequest { name: name.into(), with_decryption: Some(decrypt) })
+        .map(|r| r.parameter)
 }
 
 #[test]
@@ -42,13 +56,20 @@ fn put_get_versions_and_overwrite() {
     assert_eq!(get(&mut sim, &ctx, "/app/db/host:9", false).unwrap_err().code, ErrorCode::ParameterVersionNotFound);
     assert_eq!(get(&mut sim, &ctx, "/nope", false).unwrap_err().code, ErrorCode::ParameterNotFound);
     // Type needed on create.
-    let e = sim.invoke::<PutParameter>(&ctx, PutParameterRequest { name: "x".into(), value: "v".into(), ..Default::default() }).unwrap_err();
+    let e = sim
+        .invoke::<PutParameter>(&ctx, PutParameterRequest { name: "x".into(), value: "v".into(), ..Default::default() })
+        .unwrap_err();
     assert_eq!(e.code, ErrorCode::ValidationException);
     // StringList.
     put(&mut sim, &ctx, "list", "a,b,c", "StringList", false).unwrap();
     assert_eq!(get(&mut sim, &ctx, "list", false).unwrap().param_type, "StringList");
     // History.
-    let h = sim.invoke::<GetParameterHistory>(&ctx, GetParameterHistoryRequest { name: "/app/db/host".into(), ..Default::default() }).unwrap();
+    let h = sim
+        .invoke::<GetParameterHistory>(
+            &ctx,
+            GetParameterHistoryRequest { name: "/app/db/host".into(), ..Default::default() },
+        )
+        .unwrap();
     assert_eq!(h.parameters.iter().map(|p| p.value.as_str()).collect::<Vec<_>>(), vec!["db1", "db2"]);
     assert_eq!(h.parameters[0].last_modified_user, "arn:aws:iam::123456789012:root");
 }
@@ -61,7 +82,10 @@ fn name_rules() {
         assert_eq!(e.code, ErrorCode::ValidationException, "{bad}");
     }
     let deep = (0..16).map(|i| format!("/l{i}")).collect::<String>();
-    assert_eq!(put(&mut sim, &ctx, &deep, "v", "String", false).unwrap_err().code, ErrorCode::HierarchyLevelLimitExceededException);
+    assert_eq!(
+        put(&mut sim, &ctx, &deep, "v", "String", false).unwrap_err().code,
+        ErrorCode::HierarchyLevelLimitExceededException
+    );
     let ok = (0..15).map(|i| format!("/l{i}")).collect::<String>();
     put(&mut sim, &ctx, &ok, "v", "String", false).unwrap();
     let prefix = "arn:aws:ssm:us-east-1:123456789012:parameter/".len();
@@ -82,7 +106,14 @@ fn tiers_and_sizes() {
     let adv = |sim: &mut Simulator, name: &str, value: &str, tier: &str| {
         sim.invoke::<PutParameter>(
             &ctx,
-            PutParameterRequest { name: name.into(), value: value.into(), param_type: Some("String".into()), tier: Some(tier.into()), overwrite: Some(true), ..Default::default() },
+            PutParameterRequest {
+                name: name.into(),
+                value: value.into(),
+                param_type: Some("String".into()),
+                tier: Some(tier.into()),
+                overwrite: Some(true),
+                ..Default::default()
+            },
         )
     };
     assert_eq!(adv(&mut sim, "a", &over, "Advanced").unwrap().tier, "Advanced");
@@ -97,7 +128,13 @@ fn tiers_and_sizes() {
     let big = "s".repeat(6000);
     sim.invoke::<PutParameter>(
         &ctx,
-        PutParameterRequest { name: "bigsecret".into(), value: big.clone(), param_type: Some("SecureString".into()), tier: Some("Advanced".into()), ..Default::default() },
+        PutParameterRequest {
+            name: "bigsecret".into(),
+            value: big.clone(),
+            param_type: Some("SecureString".into()),
+            tier: Some("Advanced".into()),
+            ..Default::default()
+        },
     )
     .unwrap();
     assert_eq!(get(&mut sim, &ctx, "bigsecret", true).unwrap().value, big);
@@ -125,7 +162,10 @@ fn secure_strings_are_encrypted_through_kms() {
         )
         .unwrap();
     assert_eq!(opened.plaintext.expose(), b"hunter2-marker");
-    let wrong = sim.invoke::<kms::ops::Decrypt>(&ctx, kms::ops::DecryptRequest { ciphertext_blob: blob.into(), ..Default::default() });
+    let wrong = sim.invoke::<kms::ops::Decrypt>(
+        &ctx,
+        kms::ops::DecryptRequest { ciphertext_blob: blob.into(), ..Default::default() },
+    );
     assert_eq!(wrong.unwrap_err().code, ErrorCode::InvalidCiphertextException);
     let events = sim.audit_events(&AuditQuery::default());
     let enc = events.iter().find(|e| e.event_name == "Encrypt").unwrap();
@@ -139,12 +179,30 @@ fn secure_strings_are_encrypted_through_kms() {
     assert!(d.parameters[0].key_id.as_deref().unwrap().starts_with("arn:aws:kms:us-east-1:123456789012:key/"));
     // KeyId on a String parameter is refused.
     let e = sim
-        .invoke::<PutParameter>(&ctx, PutParameterRequest { name: "k".into(), value: "v".into(), param_type: Some("String".into()), key_id: Some("alias/x".into()), ..Default::default() })
+        .invoke::<PutParameter>(
+            &ctx,
+            PutParameterRequest {
+                name: "k".into(),
+                value: "v".into(),
+                param_type: Some("String".into()),
+                key_id: Some("alias/x".into()),
+                ..Default::default()
+            },
+        )
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::ValidationException);
     // An unknown key.
     let e = sim
-        .invoke::<PutParameter>(&ctx, PutParameterRequest { name: "k".into(), value: "v".into(), param_type: Some("SecureString".into()), key_id: Some("alias/none".into()), ..Default::default() })
+        .invoke::<PutParameter>(
+            &ctx,
+            PutParameterRequest {
+                name: "k".into(),
+                value: "v".into(),
+                param_type: Some("SecureString".into()),
+                key_id: Some("alias/none".into()),
+                ..Default::default()
+            },
+        )
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::InvalidKeyId);
 }
@@ -155,13 +213,22 @@ fn key_disabled_mid_life() {
     let key = sim.invoke::<kms::ops::CreateKey>(&ctx, Default::default()).unwrap().key_metadata.arn;
     sim.invoke::<PutParameter>(
         &ctx,
-        PutParameterRequest { name: "/s".into(), value: "v".into(), param_type: Some("SecureString".into()), key_id: Some(key.clone()), ..Default::default() },
+        PutParameterRequest {
+            name: "/s".into(),
+            value: "v".into(),
+            param_type: Some("SecureString".into()),
+            key_id: Some(key.clone()),
+            ..Default::default()
+        },
     )
     .unwrap();
     sim.invoke::<kms::ops::DisableKey>(&ctx, kms::ops::KeyIdOnlyRequest { key_id: key.clone() }).unwrap();
     assert_eq!(get(&mut sim, &ctx, "/s", true).unwrap_err().code, ErrorCode::InvalidKeyId);
     assert!(get(&mut sim, &ctx, "/s", false).is_ok(), "reading the ciphertext needs no key");
-    assert_eq!(sim.invoke::<DescribeParameters>(&ctx, DescribeParametersRequest::default()).unwrap().parameters.len(), 1);
+    assert_eq!(
+        sim.invoke::<DescribeParameters>(&ctx, DescribeParametersRequest::default()).unwrap().parameters.len(),
+        1
+    );
     let before = serde_json::to_value(&sim.snapshot().params).unwrap();
     assert_eq!(put(&mut sim, &ctx, "/s", "v2", "SecureString", true).unwrap_err().code, ErrorCode::InvalidKeyId);
     assert_eq!(serde_json::to_value(&sim.snapshot().params).unwrap(), before);
@@ -177,7 +244,11 @@ fn labels() {
     let label = |sim: &mut Simulator, v: Option<u64>, labels: &[&str]| {
         sim.invoke::<LabelParameterVersion>(
             &ctx,
-            LabelParameterVersionRequest { name: "/p".into(), parameter_version: v, labels: labels.iter().map(|s| s.to_string()).collect() },
+            LabelParameterVersionRequest {
+                name: "/p".into(),
+                parameter_version: v,
+                labels: labels.iter().map(|s| s.to_string()).collect(),
+            },
         )
     };
     let r = label(&mut sim, Some(1), &["prod", "1bad", "awsx", "ok_label", "has/slash"]).unwrap();
@@ -186,16 +257,28 @@ fn labels() {
     // The label moves to version 2 (the default: latest).
     assert_eq!(label(&mut sim, None, &["prod"]).unwrap().parameter_version, 2);
     assert_eq!(get(&mut sim, &ctx, "/p:prod", false).unwrap().value, "v2");
-    let h = sim.invoke::<GetParameterHistory>(&ctx, GetParameterHistoryRequest { name: "/p".into(), ..Default::default() }).unwrap();
+    let h = sim
+        .invoke::<GetParameterHistory>(&ctx, GetParameterHistoryRequest { name: "/p".into(), ..Default::default() })
+        .unwrap();
     assert_eq!(h.parameters[0].labels, vec!["ok_label"]);
     assert_eq!(h.parameters[1].labels, vec!["prod"]);
     // Ten labels per version.
     let nine: Vec<String> = (0..9).map(|i| format!("l{i}")).collect();
     label(&mut sim, Some(2), &nine.iter().map(String::as_str).collect::<Vec<_>>()).unwrap();
-    assert_eq!(label(&mut sim, Some(2), &["one-more"]).unwrap_err().code, ErrorCode::ParameterVersionLabelLimitExceeded);
+    assert_eq!(
+        label(&mut sim, Some(2), &["one-more"]).unwrap_err().code,
+        ErrorCode::ParameterVersionLabelLimitExceeded
+    );
     assert_eq!(label(&mut sim, Some(7), &["x"]).unwrap_err().code, ErrorCode::ParameterVersionNotFound);
     let u = sim
-        .invoke::<UnlabelParameterVersion>(&ctx, LabelParameterVersionRequest { name: "/p".into(), parameter_version: Some(2), labels: vec!["prod".into(), "absent".into()] })
+        .invoke::<UnlabelParameterVersion>(
+            &ctx,
+            LabelParameterVersionRequest {
+                name: "/p".into(),
+                parameter_version: Some(2),
+                labels: vec!["prod".into(), "absent".into()],
+            },
+        )
         .unwrap();
     assert_eq!((u.removed_labels, u.invalid_labels), (vec!["prod".to_string()], vec!["absent".to_string()]));
     assert_eq!(get(&mut sim, &ctx, "/p:prod", false).unwrap_err().code, ErrorCode::ParameterVersionNotFound);
@@ -207,12 +290,18 @@ fn one_hundred_versions() {
     for i in 0..100 {
         put(&mut sim, &ctx, "/v", &format!("v{i}"), "String", true).unwrap();
     }
-    sim.invoke::<LabelParameterVersion>(&ctx, LabelParameterVersionRequest { name: "/v".into(), parameter_version: Some(1), labels: vec!["keep".into()] })
-        .unwrap();
+    sim.invoke::<LabelParameterVersion>(
+        &ctx,
+        LabelParameterVersionRequest { name: "/v".into(), parameter_version: Some(1), labels: vec!["keep".into()] },
+    )
+    .unwrap();
     let e = put(&mut sim, &ctx, "/v", "v100", "String", true).unwrap_err();
     assert_eq!(e.code, ErrorCode::ParameterMaxVersionLimitExceeded);
-    sim.invoke::<UnlabelParameterVersion>(&ctx, LabelParameterVersionRequest { name: "/v".into(), parameter_version: Some(1), labels: vec!["keep".into()] })
-        .unwrap();
+    sim.invoke::<UnlabelParameterVersion>(
+        &ctx,
+        LabelParameterVersionRequest { name: "/v".into(), parameter_version: Some(1), labels: vec!["keep".into()] },
+    )
+    .unwrap();
     assert_eq!(put(&mut sim, &ctx, "/v", "v100", "String", true).unwrap().version, 101);
     assert_eq!(get(&mut sim, &ctx, "/v:1", false).unwrap_err().code, ErrorCode::ParameterVersionNotFound);
     assert_eq!(get(&mut sim, &ctx, "/v:2", false).unwrap().value, "v1");
@@ -224,16 +313,34 @@ fn allowed_pattern_and_data_type() {
     let with = |sim: &mut Simulator, value: &str, pattern: Option<&str>| {
         sim.invoke::<PutParameter>(
             &ctx,
-            PutParameterRequest { name: "/n".into(), value: value.into(), param_type: Some("String".into()), allowed_pattern: pattern.map(String::from), overwrite: Some(true), ..Default::default() },
+            PutParameterRequest {
+                name: "/n".into(),
+                value: value.into(),
+                param_type: Some("String".into()),
+                allowed_pattern: pattern.map(String::from),
+                overwrite: Some(true),
+                ..Default::default()
+            },
         )
     };
     with(&mut sim, "123", Some(r"^\d+$")).unwrap();
-    assert_eq!(with(&mut sim, "12a", None).unwrap_err().code, ErrorCode::ParameterPatternMismatchException, "the pattern stays");
+    assert_eq!(
+        with(&mut sim, "12a", None).unwrap_err().code,
+        ErrorCode::ParameterPatternMismatchException,
+        "the pattern stays"
+    );
     assert_eq!(with(&mut sim, "1", Some("(")).unwrap_err().code, ErrorCode::InvalidAllowedPatternException);
     let ami = |sim: &mut Simulator, value: &str| {
         sim.invoke::<PutParameter>(
             &ctx,
-            PutParameterRequest { name: "/ami".into(), value: value.into(), param_type: Some("String".into()), data_type: Some("aws:ec2:image".into()), overwrite: Some(true), ..Default::default() },
+            PutParameterRequest {
+                name: "/ami".into(),
+                value: value.into(),
+                param_type: Some("String".into()),
+                data_type: Some("aws:ec2:image".into()),
+                overwrite: Some(true),
+                ..Default::default()
+            },
         )
     };
     ami(&mut sim, "ami-0123456789abcdef0").unwrap();
@@ -264,7 +371,13 @@ fn policies_act_on_the_virtual_clock() {
     assert_eq!(d.parameters[0].policies.len(), 3);
     assert!(d.parameters[0].policies.iter().all(|p| p.policy_status == "Pending"));
     sim.advance_time(3 * 86_400_000);
-    let names = |sim: &Simulator| sim.audit_events(&AuditQuery::default()).into_iter().filter(|e| e.event_type == "AwsServiceEvent").map(|e| e.event_name.into_owned()).collect::<Vec<_>>();
+    let names = |sim: &Simulator| {
+        sim.audit_events(&AuditQuery::default())
+            .into_iter()
+            .filter(|e| e.event_type == "AwsServiceEvent")
+            .map(|e| e.event_name.into_owned())
+            .collect::<Vec<_>>()
+    };
     assert!(names(&sim).contains(&"NoChangeNotification".to_string()));
     assert!(!names(&sim).contains(&"ExpirationNotification".to_string()));
     sim.advance_time(5 * 86_400_000);
@@ -282,13 +395,31 @@ fn policies_act_on_the_virtual_clock() {
         policies: Some(p.to_string()),
         ..Default::default()
     };
-    let e = sim.invoke::<PutParameter>(&ctx, bad(json!([{"Type":"Nope","Version":"1.0","Attributes":{}}]))).unwrap_err();
+    let e =
+        sim.invoke::<PutParameter>(&ctx, bad(json!([{"Type":"Nope","Version":"1.0","Attributes":{}}]))).unwrap_err();
     assert_eq!(e.code, ErrorCode::InvalidPolicyTypeException);
-    let e = sim.invoke::<PutParameter>(&ctx, bad(json!([{"Type":"Expiration","Version":"1.0","Attributes":{"Timestamp":"2020-01-01T00:00:00Z"}}]))).unwrap_err();
+    let e = sim
+        .invoke::<PutParameter>(
+            &ctx,
+            bad(json!([{"Type":"Expiration","Version":"1.0","Attributes":{"Timestamp":"2020-01-01T00:00:00Z"}}])),
+        )
+        .unwrap_err();
     assert_eq!(e.code, ErrorCode::InvalidPolicyAttributeException);
-    let e = sim.invoke::<PutParameter>(&ctx, bad(json!([{"Type":"ExpirationNotification","Version":"1.0","Attributes":{"Before":"1","Unit":"Days"}}]))).unwrap_err();
+    let e = sim
+        .invoke::<PutParameter>(
+            &ctx,
+            bad(json!([{"Type":"ExpirationNotification","Version":"1.0","Attributes":{"Before":"1","Unit":"Days"}}])),
+        )
+        .unwrap_err();
     assert_eq!(e.code, ErrorCode::IncompatiblePolicyException);
-    let e = sim.invoke::<PutParameter>(&ctx, bad(json!((0..11).map(|_| json!({"Type":"NoChangeNotification","Attributes":{"After":"1"}})).collect::<Vec<_>>()))).unwrap_err();
+    let e = sim
+        .invoke::<PutParameter>(
+            &ctx,
+            bad(json!((0..11)
+                .map(|_| json!({"Type":"NoChangeNotification","Attributes":{"After":"1"}}))
+                .collect::<Vec<_>>())),
+        )
+        .unwrap_err();
     assert_eq!(e.code, ErrorCode::PoliciesLimitExceededException);
 }
 
@@ -300,53 +431,139 @@ fn by_path_get_parameters_and_deletes() {
     }
     put(&mut sim, &ctx, "/app/secret", "s", "SecureString", false).unwrap();
     let by = |sim: &mut Simulator, recursive: bool, filters: Option<Vec<ParameterStringFilter>>| {
-        sim.invoke::<GetParametersByPath>(&ctx, GetParametersByPathRequest { path: "/app".into(), recursive: Some(recursive), parameter_filters: filters, with_decryption: Some(true), ..Default::default() })
-            .unwrap()
-            .parameters
-            .into_iter()
-            .map(|p| p.name)
-            .collect::<Vec<_>>()
+        sim.invoke::<GetParametersByPath>(
+            &ctx,
+            GetParametersByPathRequest {
+                path: "/app".into(),
+                recursive: Some(recursive),
+                parameter_filters: filters,
+                with_decryption: Some(true),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .parameters
+        .into_iter()
+        .map(|p| p.name)
+        .collect::<Vec<_>>()
     };
     assert_eq!(by(&mut sim, false, None), vec!["/app/a", "/app/b", "/app/secret"]);
     assert_eq!(by(&mut sim, true, None), vec!["/app/a", "/app/b", "/app/secret", "/app/sub/c"]);
-    let only_secure = vec![ParameterStringFilter { key: "Type".into(), option: None, values: Some(vec!["SecureString".into()]) }];
+    let only_secure =
+        vec![ParameterStringFilter { key: "Type".into(), option: None, values: Some(vec!["SecureString".into()]) }];
     assert_eq!(by(&mut sim, true, Some(only_secure)), vec!["/app/secret"]);
     let page = sim
-        .invoke::<GetParametersByPath>(&ctx, GetParametersByPathRequest { path: "/app".into(), recursive: Some(true), max_results: Some(2), ..Default::default() })
+        .invoke::<GetParametersByPath>(
+            &ctx,
+            GetParametersByPathRequest {
+                path: "/app".into(),
+                recursive: Some(true),
+                max_results: Some(2),
+                ..Default::default()
+            },
+        )
         .unwrap();
     assert_eq!(page.parameters.len(), 2);
     let rest = sim
-        .invoke::<GetParametersByPath>(&ctx, GetParametersByPathRequest { path: "/app".into(), recursive: Some(true), next_token: page.next_token, ..Default::default() })
+        .invoke::<GetParametersByPath>(
+            &ctx,
+            GetParametersByPathRequest {
+                path: "/app".into(),
+                recursive: Some(true),
+                next_token: page.next_token,
+                ..Default::default()
+            },
+        )
         .unwrap();
     assert_eq!(rest.parameters.len(), 2);
-    let e = sim.invoke::<GetParametersByPath>(&ctx, GetParametersByPathRequest { path: "app".into(), ..Default::default() }).unwrap_err();
-    assert_eq!(e.code, ErrorCode::ValidationException);
     let e = sim
-        .invoke::<GetParametersByPath>(&ctx, GetParametersByPathRequest { path: "/app".into(), max_results: Some(11), ..Default::default() })
+        .invoke::<GetParametersByPath>(&ctx, GetParametersByPathRequest { path: "app".into(), ..Default::default() })
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::ValidationException);
-    let g = sim.invoke::<GetParameters>(&ctx, GetParametersRequest { names: vec!["/app/a".into(), "/missing".into()], with_decryption: None }).unwrap();
+    let e = sim
+        .invoke::<GetParametersByPath>(
+            &ctx,
+            GetParametersByPathRequest { path: "/app".into(), max_results: Some(11), ..Default::default() },
+        )
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::ValidationException);
+    let g = sim
+        .invoke::<GetParameters>(
+            &ctx,
+            GetParametersRequest { names: vec!["/app/a".into(), "/missing".into()], with_decryption: None },
+        )
+        .unwrap();
     assert_eq!(g.parameters.len(), 1);
     assert_eq!(g.invalid_parameters, vec!["/missing"]);
-    let e = sim.invoke::<GetParameters>(&ctx, GetParametersRequest { names: (0..11).map(|i| format!("/x{i}")).collect(), with_decryption: None }).unwrap_err();
+    let e = sim
+        .invoke::<GetParameters>(
+            &ctx,
+            GetParametersRequest { names: (0..11).map(|i| format!("/x{i}")).collect(), with_decryption: None },
+        )
+        .unwrap_err();
     assert_eq!(e.code, ErrorCode::ValidationException);
     // Describe filters.
     let d = |sim: &mut Simulator, f: ParameterStringFilter| {
-        sim.invoke::<DescribeParameters>(&ctx, DescribeParametersRequest { parameter_filters: Some(vec![f]), ..Default::default() })
-            .map(|r| r.parameters.into_iter().map(|p| p.name).collect::<Vec<_>>())
+        sim.invoke::<DescribeParameters>(
+            &ctx,
+            DescribeParametersRequest { parameter_filters: Some(vec![f]), ..Default::default() },
+        )
+        .map(|r| r.parameters.into_iter().map(|p| p.name).collect::<Vec<_>>())
     };
-    assert_eq!(d(&mut sim, ParameterStringFilter { key: "Name".into(), option: Some("BeginsWith".into()), values: Some(vec!["/other".into()]) }).unwrap(), vec!["/other/d"]);
-    assert_eq!(d(&mut sim, ParameterStringFilter { key: "Path".into(), option: Some("OneLevel".into()), values: Some(vec!["/app".into()]) }).unwrap().len(), 3);
-    assert_eq!(d(&mut sim, ParameterStringFilter { key: "Bogus".into(), option: None, values: None }).unwrap_err().code, ErrorCode::InvalidFilterKey);
-    assert_eq!(d(&mut sim, ParameterStringFilter { key: "Path".into(), option: Some("Equals".into()), values: None }).unwrap_err().code, ErrorCode::InvalidFilterOption);
+    assert_eq!(
+        d(
+            &mut sim,
+            ParameterStringFilter {
+                key: "Name".into(),
+                option: Some("BeginsWith".into()),
+                values: Some(vec!["/other".into()])
+            }
+        )
+        .unwrap(),
+        vec!["/other/d"]
+    );
+    assert_eq!(
+        d(
+            &mut sim,
+            ParameterStringFilter {
+                key: "Path".into(),
+                option: Some("OneLevel".into()),
+                values: Some(vec!["/app".into()])
+            }
+        )
+        .unwrap()
+        .len(),
+        3
+    );
+    assert_eq!(
+        d(&mut sim, ParameterStringFilter { key: "Bogus".into(), option: None, values: None }).unwrap_err().code,
+        ErrorCode::InvalidFilterKey
+    );
+    assert_eq!(
+        d(&mut sim, ParameterStringFilter { key: "Path".into(), option: Some("Equals".into()), values: None })
+            .unwrap_err()
+            .code,
+        ErrorCode::InvalidFilterOption
+    );
     let old = sim
-        .invoke::<DescribeParameters>(&ctx, DescribeParametersRequest { filters: Some(vec![ParametersFilter { key: "Type".into(), values: vec!["SecureString".into()] }]), ..Default::default() })
+        .invoke::<DescribeParameters>(
+            &ctx,
+            DescribeParametersRequest {
+                filters: Some(vec![ParametersFilter { key: "Type".into(), values: vec!["SecureString".into()] }]),
+                ..Default::default()
+            },
+        )
         .unwrap();
     assert_eq!(old.parameters.len(), 1);
     // Deletes.
     sim.invoke::<DeleteParameter>(&ctx, DeleteParameterRequest { name: "/app/a".into() }).unwrap();
-    assert_eq!(sim.invoke::<DeleteParameter>(&ctx, DeleteParameterRequest { name: "/app/a".into() }).unwrap_err().code, ErrorCode::ParameterNotFound);
-    let dd = sim.invoke::<DeleteParameters>(&ctx, DeleteParametersRequest { names: vec!["/app/b".into(), "/gone".into()] }).unwrap();
+    assert_eq!(
+        sim.invoke::<DeleteParameter>(&ctx, DeleteParameterRequest { name: "/app/a".into() }).unwrap_err().code,
+        ErrorCode::ParameterNotFound
+    );
+    let dd = sim
+        .invoke::<DeleteParameters>(&ctx, DeleteParametersRequest { names: vec!["/app/b".into(), "/gone".into()] })
+        .unwrap();
     assert_eq!((dd.deleted_parameters, dd.invalid_parameters), (vec!["/app/b".to_string()], vec!["/gone".to_string()]));
 }
 
@@ -355,33 +572,89 @@ fn tags() {
     let (mut sim, ctx) = setup();
     sim.invoke::<PutParameter>(
         &ctx,
-        PutParameterRequest { name: "/t".into(), value: "v".into(), param_type: Some("String".into()), tags: Some(vec![Tag { key: "env".into(), value: "dev".into() }]), ..Default::default() },
+        PutParameterRequest {
+            name: "/t".into(),
+            value: "v".into(),
+            param_type: Some("String".into()),
+            tags: Some(vec![Tag { key: "env".into(), value: "dev".into() }]),
+            ..Default::default()
+        },
     )
     .unwrap();
     let e = sim
         .invoke::<PutParameter>(
             &ctx,
-            PutParameterRequest { name: "/t".into(), value: "v".into(), overwrite: Some(true), tags: Some(vec![Tag { key: "a".into(), value: "b".into() }]), ..Default::default() },
+            PutParameterRequest {
+                name: "/t".into(),
+                value: "v".into(),
+                overwrite: Some(true),
+                tags: Some(vec![Tag { key: "a".into(), value: "b".into() }]),
+                ..Default::default()
+            },
         )
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::ValidationException);
-    let list = |sim: &mut Simulator| sim.invoke::<ListTagsForResource>(&ctx, ListTagsForResourceRequest { resource_type: "Parameter".into(), resource_id: "/t".into() }).unwrap().tag_list;
+    let list = |sim: &mut Simulator| {
+        sim.invoke::<ListTagsForResource>(
+            &ctx,
+            ListTagsForResourceRequest { resource_type: "Parameter".into(), resource_id: "/t".into() },
+        )
+        .unwrap()
+        .tag_list
+    };
     assert_eq!(list(&mut sim).len(), 1);
-    sim.invoke::<AddTagsToResource>(&ctx, AddTagsToResourceRequest { resource_type: "Parameter".into(), resource_id: "/t".into(), tags: vec![Tag { key: "env".into(), value: "prod".into() }, Tag { key: "team".into(), value: "x".into() }] })
-        .unwrap();
-    assert_eq!(list(&mut sim), vec![Tag { key: "env".into(), value: "prod".into() }, Tag { key: "team".into(), value: "x".into() }]);
-    sim.invoke::<RemoveTagsFromResource>(&ctx, RemoveTagsFromResourceRequest { resource_type: "Parameter".into(), resource_id: "/t".into(), tag_keys: vec!["env".into()] })
-        .unwrap();
+    sim.invoke::<AddTagsToResource>(
+        &ctx,
+        AddTagsToResourceRequest {
+            resource_type: "Parameter".into(),
+            resource_id: "/t".into(),
+            tags: vec![Tag { key: "env".into(), value: "prod".into() }, Tag { key: "team".into(), value: "x".into() }],
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        list(&mut sim),
+        vec![Tag { key: "env".into(), value: "prod".into() }, Tag { key: "team".into(), value: "x".into() }]
+    );
+    sim.invoke::<RemoveTagsFromResource>(
+        &ctx,
+        RemoveTagsFromResourceRequest {
+            resource_type: "Parameter".into(),
+            resource_id: "/t".into(),
+            tag_keys: vec!["env".into()],
+        },
+    )
+    .unwrap();
     assert_eq!(list(&mut sim).len(), 1);
-    let e = sim.invoke::<ListTagsForResource>(&ctx, ListTagsForResourceRequest { resource_type: "Document".into(), resource_id: "/t".into() }).unwrap_err();
+    let e = sim
+        .invoke::<ListTagsForResource>(
+            &ctx,
+            ListTagsForResourceRequest { resource_type: "Document".into(), resource_id: "/t".into() },
+        )
+        .unwrap_err();
     assert_eq!(e.code, ErrorCode::InvalidResourceType);
-    let e = sim.invoke::<ListTagsForResource>(&ctx, ListTagsForResourceRequest { resource_type: "Parameter".into(), resource_id: "/none".into() }).unwrap_err();
+    let e = sim
+        .invoke::<ListTagsForResource>(
+            &ctx,
+            ListTagsForResourceRequest { resource_type: "Parameter".into(), resource_id: "/none".into() },
+        )
+        .unwrap_err();
     assert_eq!(e.code, ErrorCode::InvalidResourceId);
     let many = (0..51).map(|i| Tag { key: format!("k{i}"), value: "v".into() }).collect();
-    let e = sim.invoke::<AddTagsToResource>(&ctx, AddTagsToResourceRequest { resource_type: "Parameter".into(), resource_id: "/t".into(), tags: many }).unwrap_err();
+    let e = sim
+        .invoke::<AddTagsToResource>(
+            &ctx,
+            AddTagsToResourceRequest { resource_type: "Parameter".into(), resource_id: "/t".into(), tags: many },
+        )
+        .unwrap_err();
     assert_eq!(e.code, ErrorCode::TooManyTagsError);
     let f = ParameterStringFilter { key: "tag:team".into(), option: None, values: Some(vec!["x".into()]) };
-    let d = sim.invoke::<DescribeParameters>(&ctx, DescribeParametersRequest { parameter_filters: Some(vec![f]), ..Default::default() }).unwrap();
+    let d = sim
+        .invoke::<DescribeParameters>(
+            &ctx,
+            DescribeParametersRequest { parameter_filters: Some(vec![f]), ..Default::default() },
+        )
+        .unwrap();
     assert_eq!(d.parameters.len(), 1);
 }
 
@@ -392,10 +665,15 @@ fn failing_calls_leave_state_unchanged_and_json_routing() {
     let before = serde_json::to_value(&sim.snapshot().params).unwrap();
     let _ = put(&mut sim, &ctx, "/a", "v2", "String", false);
     let _ = put(&mut sim, &ctx, "/awsx", "v", "String", false);
-    let _ = sim.invoke::<LabelParameterVersion>(&ctx, LabelParameterVersionRequest { name: "/a".into(), parameter_version: Some(5), labels: vec!["x".into()] });
+    let _ = sim.invoke::<LabelParameterVersion>(
+        &ctx,
+        LabelParameterVersionRequest { name: "/a".into(), parameter_version: Some(5), labels: vec!["x".into()] },
+    );
     let _ = sim.invoke::<DeleteParameter>(&ctx, DeleteParameterRequest { name: "/zzz".into() });
     assert_eq!(serde_json::to_value(&sim.snapshot().params).unwrap(), before);
-    let out = sim.call_json(&ctx, Service::Ssm, "PutParameter", json!({ "Name": "/j", "Value": "v", "Type": "SecureString" })).unwrap();
+    let out = sim
+        .call_json(&ctx, Service::Ssm, "PutParameter", json!({ "Name": "/j", "Value": "v", "Type": "SecureString" }))
+        .unwrap();
     assert_eq!(out, json!({ "Version": 1, "Tier": "Standard" }));
     let g = sim.call_json(&ctx, Service::Ssm, "GetParameter", json!({ "Name": "/j", "WithDecryption": true })).unwrap();
     assert_eq!(g["Parameter"]["Value"], "v");

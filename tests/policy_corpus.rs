@@ -12,8 +12,10 @@
 
 use kmsim::clock::Timestamp;
 use kmsim::policy::world_doc::load_world_value;
-use kmsim::policy::{authorize, authorize_fast, AuthorizationRequest, ContextValue, GrantView, PolicyDocument, ResourceKind, Tag};
-use kmsim::world::{Caller, CallContext};
+use kmsim::policy::{
+    authorize, authorize_fast, AuthorizationRequest, ContextValue, GrantView, PolicyDocument, ResourceKind, Tag,
+};
+use kmsim::world::{CallContext, Caller};
 use serde_json::Value;
 use std::path::Path;
 
@@ -21,9 +23,9 @@ fn context_value(v: &Value) -> ContextValue {
     match v {
         Value::Bool(b) => ContextValue::Bool(*b),
         Value::Number(n) => ContextValue::Number(n.as_f64().unwrap_or(0.0)),
-        Value::Array(items) => {
-            ContextValue::StringList(items.iter().map(|i| i.as_str().map(str::to_string).unwrap_or_else(|| i.to_string())).collect())
-        }
+        Value::Array(items) => ContextValue::StringList(
+            items.iter().map(|i| i.as_str().map(str::to_string).unwrap_or_else(|| i.to_string())).collect(),
+        ),
         Value::String(s) => ContextValue::String(s.clone()),
         other => ContextValue::String(other.to_string()),
     }
@@ -48,8 +50,11 @@ fn kind_of(resource: &str, explicit: Option<&str>) -> ResourceKind {
 
 fn call_context(r: &Value) -> CallContext {
     let caller_arn = r["caller"].as_str().unwrap_or("arn:aws:iam::111122223333:root");
-    let mut caller = Caller::from_arn(caller_arn)
-        .unwrap_or_else(|| Caller { arn: caller_arn.to_string(), account: String::new(), access_key_id: None });
+    let mut caller = Caller::from_arn(caller_arn).unwrap_or_else(|| Caller {
+        arn: caller_arn.to_string(),
+        account: String::new(),
+        access_key_id: None,
+    });
     caller.access_key_id = r["accessKeyId"].as_str().map(str::to_string);
     let mut call = CallContext::new(caller, r["region"].as_str().unwrap_or("us-east-1"));
     call.source_ip = r["sourceIp"].as_str().map(str::to_string);
@@ -73,9 +78,17 @@ fn run(scenario: &Value) -> Result<(), String> {
         let call = call_context(a);
         let tags: Vec<Tag> = a["sessionTags"]
             .as_object()
-            .map(|m| m.iter().map(|(k, v)| Tag { key: k.clone(), value: v.as_str().unwrap_or("").to_string() }).collect())
+            .map(|m| {
+                m.iter().map(|(k, v)| Tag { key: k.clone(), value: v.as_str().unwrap_or("").to_string() }).collect()
+            })
             .unwrap_or_default();
-        let policy = a.get("sessionPolicy").filter(|p| !p.is_null()).map(|p| if let Value::String(s) = p { s.clone() } else { p.to_string() });
+        let policy = a.get("sessionPolicy").filter(|p| !p.is_null()).map(|p| {
+            if let Value::String(s) = p {
+                s.clone()
+            } else {
+                p.to_string()
+            }
+        });
         let result = world.assume_role(
             &call,
             a["role"].as_str().unwrap_or(""),
@@ -86,12 +99,19 @@ fn run(scenario: &Value) -> Result<(), String> {
             now_of(a),
         );
         let got = if result.is_ok() { "Allow" } else { "Deny" };
-        return if got == expect { Ok(()) } else { Err(format!("assumeRole: expected {expect}, got {got} ({result:?})")) };
+        return if got == expect {
+            Ok(())
+        } else {
+            Err(format!("assumeRole: expected {expect}, got {got} ({result:?})"))
+        };
     }
     let r = &scenario["request"];
     let call = call_context(r);
     let resource = r["resource"].as_str().unwrap_or("*");
-    let resource_account = r["resourceAccount"].as_str().map(str::to_string).unwrap_or_else(|| resource.split(':').nth(4).unwrap_or("").to_string());
+    let resource_account = r["resourceAccount"]
+        .as_str()
+        .map(str::to_string)
+        .unwrap_or_else(|| resource.split(':').nth(4).unwrap_or("").to_string());
     let policy = match r.get("resourcePolicy") {
         None | Some(Value::Null) => None,
         Some(Value::String(s)) => Some(PolicyDocument::parse(s).map_err(|e| format!("resource policy: {e}"))?),
@@ -105,9 +125,14 @@ fn run(scenario: &Value) -> Result<(), String> {
         Some(g) => serde_json::from_value(g.clone()).map_err(|e| format!("grants: {e}"))?,
         None => Vec::new(),
     };
-    let tokens: Vec<String> = r["grantTokens"].as_array().map(|a| a.iter().filter_map(|t| t.as_str().map(str::to_string)).collect()).unwrap_or_default();
-    let extra: Vec<(String, ContextValue)> =
-        r["context"].as_object().map(|m| m.iter().map(|(k, v)| (k.clone(), context_value(v))).collect()).unwrap_or_default();
+    let tokens: Vec<String> = r["grantTokens"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|t| t.as_str().map(str::to_string)).collect())
+        .unwrap_or_default();
+    let extra: Vec<(String, ContextValue)> = r["context"]
+        .as_object()
+        .map(|m| m.iter().map(|(k, v)| (k.clone(), context_value(v))).collect())
+        .unwrap_or_default();
     let request = AuthorizationRequest {
         call: &call,
         action: r["action"].as_str().unwrap_or(""),
@@ -170,7 +195,8 @@ fn run(scenario: &Value) -> Result<(), String> {
 #[test]
 fn policy_corpus() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/policy-corpus");
-    let mut files: Vec<_> = std::fs::read_dir(&dir).expect("corpus dir").filter_map(|e| e.ok()).map(|e| e.path()).collect();
+    let mut files: Vec<_> =
+        std::fs::read_dir(&dir).expect("corpus dir").filter_map(|e| e.ok()).map(|e| e.path()).collect();
     files.sort();
     let (mut total, mut failures) = (0usize, Vec::new());
     let mut names = std::collections::HashSet::new();
@@ -183,7 +209,11 @@ fn policy_corpus() {
             assert!(names.insert(name.clone()), "duplicate scenario name {name}");
             assert!(scenario["doc"].as_str().is_some_and(|d| !d.is_empty()), "{name}: missing doc");
             if let Err(diff) = run(scenario) {
-                failures.push(format!("✗ {} [{}]\n    {diff}", name, file.file_name().and_then(|f| f.to_str()).unwrap_or("")));
+                failures.push(format!(
+                    "✗ {} [{}]\n    {diff}",
+                    name,
+                    file.file_name().and_then(|f| f.to_str()).unwrap_or("")
+                ));
             }
         }
     }
@@ -202,7 +232,8 @@ fn export_for_differential() {
     use kmsim::policy::OrgPolicyKind;
     let Ok(target) = std::env::var("KMSIM_POLICY_EXPORT") else { return };
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/policy-corpus");
-    let mut files: Vec<_> = std::fs::read_dir(&dir).expect("corpus dir").filter_map(|e| e.ok()).map(|e| e.path()).collect();
+    let mut files: Vec<_> =
+        std::fs::read_dir(&dir).expect("corpus dir").filter_map(|e| e.ok()).map(|e| e.path()).collect();
     files.sort();
     let mut out = Vec::new();
     for file in files.iter().filter(|f| f.extension().is_some_and(|e| e == "json")) {
@@ -218,8 +249,10 @@ fn export_for_differential() {
                 .as_object()
                 .map(|m| m.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_string())).collect())
                 .unwrap_or_default();
-            let extra: Vec<(String, ContextValue)> =
-                r["context"].as_object().map(|m| m.iter().map(|(k, v)| (k.clone(), context_value(v))).collect()).unwrap_or_default();
+            let extra: Vec<(String, ContextValue)> = r["context"]
+                .as_object()
+                .map(|m| m.iter().map(|(k, v)| (k.clone(), context_value(v))).collect())
+                .unwrap_or_default();
             let request = AuthorizationRequest {
                 call: &call,
                 action: r["action"].as_str().unwrap_or(""),

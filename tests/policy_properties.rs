@@ -7,8 +7,10 @@
 
 use kmsim::clock::Timestamp;
 use kmsim::policy::world_doc::load_world_value;
-use kmsim::policy::{authorize, validate, AuthorizationRequest, ContextValue, Outcome, PolicyDocument, PolicyKind, ResourceKind};
-use kmsim::world::{Caller, CallContext};
+use kmsim::policy::{
+    authorize, validate, AuthorizationRequest, ContextValue, Outcome, PolicyDocument, PolicyKind, ResourceKind,
+};
+use kmsim::world::{CallContext, Caller};
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
@@ -20,7 +22,12 @@ fn statement(resource_policy: bool) -> impl Strategy<Value = Value> {
     // outcomes are common enough for the properties to bite.
     let effect = prop_oneof![3 => Just("Allow"), 1 => Just("Deny")];
     let action = prop::sample::select(vec!["kms:Decrypt", "kms:*", "kms:Encrypt", "*", "kms:Gen*", "KMS:DECRYPT"]);
-    let resource = prop::sample::select(vec!["*", KEY, "arn:aws:kms:us-east-1:111122223333:key/other", "arn:aws:kms:*:111122223333:key/*"]);
+    let resource = prop::sample::select(vec![
+        "*",
+        KEY,
+        "arn:aws:kms:us-east-1:111122223333:key/other",
+        "arn:aws:kms:*:111122223333:key/*",
+    ]);
     let principal = prop::sample::select(vec![
         json!({"AWS": format!("arn:aws:iam::{A}:root")}),
         json!({"AWS": format!("arn:aws:iam::{A}:user/alice")}),

@@ -34,7 +34,14 @@ fn get(sim: &mut Simulator, ctx: &CallContext, id: &str) -> Result<GetSecretValu
     sim.invoke::<GetSecretValue>(ctx, GetSecretValueRequest { secret_id: id.into(), ..Default::default() })
 }
 
-fn put(sim: &mut Simulator, ctx: &CallContext, id: &str, value: &str, token: &str, stages: Option<Vec<&str>>) -> kmsim::AwsResult<PutSecretValueResponse> {
+fn put(
+    sim: &mut Simulator,
+    ctx: &CallContext,
+    id: &str,
+    value: &str,
+    token: &str,
+    stages: Option<Vec<&str>>,
+) -> kmsim::AwsResult<PutSecretValueResponse> {
     sim.invoke::<PutSecretValue>(
         ctx,
         PutSecretValueRequest {
@@ -70,14 +77,24 @@ fn create_get_and_arn_shapes() {
     assert_eq!(get(&mut sim, &ctx, "nope").unwrap_err().code, ErrorCode::ResourceNotFoundException);
     // Same name again.
     let e = sim
-        .invoke::<CreateSecret>(&ctx, CreateSecretRequest { name: "prod/db".into(), secret_string: Some("x".into()), ..Default::default() })
+        .invoke::<CreateSecret>(
+            &ctx,
+            CreateSecretRequest { name: "prod/db".into(), secret_string: Some("x".into()), ..Default::default() },
+        )
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::ResourceExistsException);
     // Idempotent retry with the same token and value.
     assert_eq!(create(&mut sim, &ctx, "prod/db", "s3cr3t").arn, created.arn);
     // Binary values.
     let b = sim
-        .invoke::<CreateSecret>(&ctx, CreateSecretRequest { name: "bin".into(), secret_binary: Some(vec![0u8, 1, 2].into()), ..Default::default() })
+        .invoke::<CreateSecret>(
+            &ctx,
+            CreateSecretRequest {
+                name: "bin".into(),
+                secret_binary: Some(vec![0u8, 1, 2].into()),
+                ..Default::default()
+            },
+        )
         .unwrap();
     let v = get(&mut sim, &ctx, &b.arn).unwrap();
     assert_eq!(v.secret_binary.unwrap().expose(), &[0, 1, 2]);
@@ -89,25 +106,48 @@ fn limits_and_validation() {
     let (mut sim, ctx) = setup();
     let big = "x".repeat(65_537);
     let e = sim
-        .invoke::<CreateSecret>(&ctx, CreateSecretRequest { name: "big".into(), secret_string: Some(big), ..Default::default() })
+        .invoke::<CreateSecret>(
+            &ctx,
+            CreateSecretRequest { name: "big".into(), secret_string: Some(big), ..Default::default() },
+        )
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::ValidationException);
     let ok = "x".repeat(65_536);
-    sim.invoke::<CreateSecret>(&ctx, CreateSecretRequest { name: "max".into(), secret_string: Some(ok), ..Default::default() }).unwrap();
+    sim.invoke::<CreateSecret>(
+        &ctx,
+        CreateSecretRequest { name: "max".into(), secret_string: Some(ok), ..Default::default() },
+    )
+    .unwrap();
     let e = sim
         .invoke::<CreateSecret>(
             &ctx,
-            CreateSecretRequest { name: "both".into(), secret_string: Some("a".into()), secret_binary: Some(vec![1u8].into()), ..Default::default() },
+            CreateSecretRequest {
+                name: "both".into(),
+                secret_string: Some("a".into()),
+                secret_binary: Some(vec![1u8].into()),
+                ..Default::default()
+            },
         )
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::InvalidParameterException);
-    let e = sim.invoke::<CreateSecret>(&ctx, CreateSecretRequest { name: "bad name!".into(), ..Default::default() }).unwrap_err();
+    let e = sim
+        .invoke::<CreateSecret>(&ctx, CreateSecretRequest { name: "bad name!".into(), ..Default::default() })
+        .unwrap_err();
     assert_eq!(e.code, ErrorCode::InvalidParameterException);
     let tags = (0..51).map(|i| kmsim::secrets::model::Tag { key: format!("k{i}"), value: "v".into() }).collect();
-    let e = sim.invoke::<CreateSecret>(&ctx, CreateSecretRequest { name: "t".into(), tags: Some(tags), ..Default::default() }).unwrap_err();
+    let e = sim
+        .invoke::<CreateSecret>(&ctx, CreateSecretRequest { name: "t".into(), tags: Some(tags), ..Default::default() })
+        .unwrap_err();
     assert_eq!(e.code, ErrorCode::LimitExceededException);
     let e = sim
-        .invoke::<CreateSecret>(&ctx, CreateSecretRequest { name: "tok".into(), client_request_token: Some("short".into()), ..Default::default() })
+        .invoke::<CreateSecret>(
+            &ctx,
+            CreateSecretRequest {
+                name: "tok".into(),
+                client_request_token: Some("short".into()),
+                ..Default::default()
+            },
+        )
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::ValidationException);
 }
@@ -124,11 +164,21 @@ fn put_secret_value_moves_current_and_previous() {
     assert_eq!(stages(&mut sim, &ctx, &arn, T2), vec!["AWSPREVIOUS"]);
     assert_eq!(get(&mut sim, &ctx, &arn).unwrap().secret_string.as_deref(), Some("v3"));
     let prev = sim
-        .invoke::<GetSecretValue>(&ctx, GetSecretValueRequest { secret_id: arn.clone(), version_stage: Some("AWSPREVIOUS".into()), ..Default::default() })
+        .invoke::<GetSecretValue>(
+            &ctx,
+            GetSecretValueRequest {
+                secret_id: arn.clone(),
+                version_stage: Some("AWSPREVIOUS".into()),
+                ..Default::default()
+            },
+        )
         .unwrap();
     assert_eq!(prev.secret_string.as_deref(), Some("v2"));
     let old = sim
-        .invoke::<GetSecretValue>(&ctx, GetSecretValueRequest { secret_id: arn.clone(), version_id: Some(T1.into()), ..Default::default() })
+        .invoke::<GetSecretValue>(
+            &ctx,
+            GetSecretValueRequest { secret_id: arn.clone(), version_id: Some(T1.into()), ..Default::default() },
+        )
         .unwrap();
     assert_eq!(old.secret_string.as_deref(), Some("v1"));
     // Idempotent re-put; conflicting re-put.
@@ -140,14 +190,34 @@ fn put_secret_value_moves_current_and_previous() {
     assert_eq!(stages(&mut sim, &ctx, &arn, t4), vec!["CANARY"]);
     assert_eq!(stages(&mut sim, &ctx, &arn, T3), vec!["AWSCURRENT"]);
     // Versions listing.
-    let listed = sim.invoke::<ListSecretVersionIds>(&ctx, ListSecretVersionIdsRequest { secret_id: arn.clone(), ..Default::default() }).unwrap();
+    let listed = sim
+        .invoke::<ListSecretVersionIds>(
+            &ctx,
+            ListSecretVersionIdsRequest { secret_id: arn.clone(), ..Default::default() },
+        )
+        .unwrap();
     assert_eq!(listed.versions.len(), 3);
     let all = sim
-        .invoke::<ListSecretVersionIds>(&ctx, ListSecretVersionIdsRequest { secret_id: arn.clone(), include_deprecated: Some(true), ..Default::default() })
+        .invoke::<ListSecretVersionIds>(
+            &ctx,
+            ListSecretVersionIdsRequest {
+                secret_id: arn.clone(),
+                include_deprecated: Some(true),
+                ..Default::default()
+            },
+        )
         .unwrap();
     assert_eq!(all.versions.len(), 4);
     let paged = sim
-        .invoke::<ListSecretVersionIds>(&ctx, ListSecretVersionIdsRequest { secret_id: arn, include_deprecated: Some(true), max_results: Some(3), ..Default::default() })
+        .invoke::<ListSecretVersionIds>(
+            &ctx,
+            ListSecretVersionIdsRequest {
+                secret_id: arn,
+                include_deprecated: Some(true),
+                max_results: Some(3),
+                ..Default::default()
+            },
+        )
         .unwrap();
     assert_eq!(paged.versions.len(), 3);
     assert!(paged.next_token.is_some());
@@ -174,7 +244,10 @@ fn update_secret_version_stage_rules() {
     // It cannot be removed outright.
     assert_eq!(usvs(&mut sim, "AWSCURRENT", Some(T1), None).unwrap_err().code, ErrorCode::InvalidParameterException);
     // Wrong RemoveFromVersionId.
-    assert_eq!(usvs(&mut sim, "AWSCURRENT", Some(T2), Some(T2)).unwrap_err().code, ErrorCode::InvalidParameterException);
+    assert_eq!(
+        usvs(&mut sim, "AWSCURRENT", Some(T2), Some(T2)).unwrap_err().code,
+        ErrorCode::InvalidParameterException
+    );
     let before = describe(&mut sim, &ctx, &arn).version_ids_to_stages;
     usvs(&mut sim, "AWSCURRENT", Some(T1), Some(T2)).unwrap();
     assert_eq!(stages(&mut sim, &ctx, &arn, T1), vec!["AWSPREVIOUS"]);
@@ -202,12 +275,22 @@ fn deprecated_versions_are_pruned_beyond_one_hundred() {
         put(&mut sim, &ctx, &arn, &format!("v{i}"), &format!("{i:08}-0000-0000-0000-000000000000"), None).unwrap();
     }
     let all = sim
-        .invoke::<ListSecretVersionIds>(&ctx, ListSecretVersionIdsRequest { secret_id: arn.clone(), include_deprecated: Some(true), ..Default::default() })
+        .invoke::<ListSecretVersionIds>(
+            &ctx,
+            ListSecretVersionIdsRequest {
+                secret_id: arn.clone(),
+                include_deprecated: Some(true),
+                ..Default::default()
+            },
+        )
         .unwrap();
     assert_eq!(all.versions.len() + all.next_token.map_or(0, |_| 1), 100);
     // The oldest (T1) is gone.
     let e = sim
-        .invoke::<GetSecretValue>(&ctx, GetSecretValueRequest { secret_id: arn, version_id: Some(T1.into()), ..Default::default() })
+        .invoke::<GetSecretValue>(
+            &ctx,
+            GetSecretValueRequest { secret_id: arn, version_id: Some(T1.into()), ..Default::default() },
+        )
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::ResourceNotFoundException);
 }
@@ -228,18 +311,28 @@ fn deletion_window_restore_and_purge() {
     let (mut sim, ctx) = setup();
     let arn = create(&mut sim, &ctx, "gone", "v").arn;
     let e = sim
-        .invoke::<DeleteSecret>(&ctx, DeleteSecretRequest { secret_id: arn.clone(), recovery_window_in_days: Some(6), ..Default::default() })
+        .invoke::<DeleteSecret>(
+            &ctx,
+            DeleteSecretRequest { secret_id: arn.clone(), recovery_window_in_days: Some(6), ..Default::default() },
+        )
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::InvalidParameterException);
     let e = sim
         .invoke::<DeleteSecret>(
             &ctx,
-            DeleteSecretRequest { secret_id: arn.clone(), recovery_window_in_days: Some(7), force_delete_without_recovery: Some(true) },
+            DeleteSecretRequest {
+                secret_id: arn.clone(),
+                recovery_window_in_days: Some(7),
+                force_delete_without_recovery: Some(true),
+            },
         )
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::InvalidParameterException);
     let d = sim
-        .invoke::<DeleteSecret>(&ctx, DeleteSecretRequest { secret_id: arn.clone(), recovery_window_in_days: Some(7), ..Default::default() })
+        .invoke::<DeleteSecret>(
+            &ctx,
+            DeleteSecretRequest { secret_id: arn.clone(), recovery_window_in_days: Some(7), ..Default::default() },
+        )
         .unwrap();
     assert_eq!(d.deletion_date, sim.now().plus_days(7));
     let e = get(&mut sim, &ctx, &arn).unwrap_err();
@@ -249,12 +342,17 @@ fn deletion_window_restore_and_purge() {
     assert!(describe(&mut sim, &ctx, &arn).deleted_date.is_some());
     let listed = sim.invoke::<ListSecrets>(&ctx, ListSecretsRequest::default()).unwrap();
     assert!(listed.secret_list.is_empty());
-    let listed = sim.invoke::<ListSecrets>(&ctx, ListSecretsRequest { include_planned_deletion: Some(true), ..Default::default() }).unwrap();
+    let listed = sim
+        .invoke::<ListSecrets>(&ctx, ListSecretsRequest { include_planned_deletion: Some(true), ..Default::default() })
+        .unwrap();
     assert_eq!(listed.secret_list.len(), 1);
     sim.invoke::<RestoreSecret>(&ctx, SecretIdRequest { secret_id: arn.clone() }).unwrap();
     assert_eq!(get(&mut sim, &ctx, &arn).unwrap().secret_string.as_deref(), Some("v"));
-    sim.invoke::<DeleteSecret>(&ctx, DeleteSecretRequest { secret_id: arn.clone(), recovery_window_in_days: Some(7), ..Default::default() })
-        .unwrap();
+    sim.invoke::<DeleteSecret>(
+        &ctx,
+        DeleteSecretRequest { secret_id: arn.clone(), recovery_window_in_days: Some(7), ..Default::default() },
+    )
+    .unwrap();
     sim.advance_time(7 * 86_400_000 - 1);
     assert!(sim.invoke::<DescribeSecret>(&ctx, SecretIdRequest { secret_id: arn.clone() }).is_ok());
     sim.advance_time(1);
@@ -266,8 +364,11 @@ fn deletion_window_restore_and_purge() {
     create(&mut sim, &ctx, "gone", "again");
     // Force delete.
     let arn = create(&mut sim, &ctx, "now", "v").arn;
-    sim.invoke::<DeleteSecret>(&ctx, DeleteSecretRequest { secret_id: arn.clone(), force_delete_without_recovery: Some(true), ..Default::default() })
-        .unwrap();
+    sim.invoke::<DeleteSecret>(
+        &ctx,
+        DeleteSecretRequest { secret_id: arn.clone(), force_delete_without_recovery: Some(true), ..Default::default() },
+    )
+    .unwrap();
     assert_eq!(get(&mut sim, &ctx, &arn).unwrap_err().code, ErrorCode::ResourceNotFoundException);
 }
 
@@ -287,10 +388,15 @@ fn values_are_encrypted_through_kms_with_the_documented_context() {
     assert!(events.iter().any(|e| e.event_name == "Decrypt" && e.event_source == "kms.amazonaws.com"));
     let json = serde_json::to_string(&events).unwrap();
     assert!(!json.contains("plaintext-marker"), "no secret values in the audit trail");
-    assert!(events.iter().any(|e| e.event_source == "secretsmanager.amazonaws.com" && e.event_name == "GetSecretValue"));
+    assert!(events
+        .iter()
+        .any(|e| e.event_source == "secretsmanager.amazonaws.com" && e.event_name == "GetSecretValue"));
     // The managed key exists now.
     let key = sim
-        .invoke::<kms::ops::DescribeKey>(&ctx, kms::ops::KeyIdRequest { key_id: "alias/aws/secretsmanager".into(), grant_tokens: None })
+        .invoke::<kms::ops::DescribeKey>(
+            &ctx,
+            kms::ops::KeyIdRequest { key_id: "alias/aws/secretsmanager".into(), grant_tokens: None },
+        )
         .unwrap();
     assert_eq!(key.key_metadata.key_manager, kms::model::KeyManager::Aws);
 }
@@ -302,7 +408,12 @@ fn customer_key_disabled_mid_life() {
     let arn = sim
         .invoke::<CreateSecret>(
             &ctx,
-            CreateSecretRequest { name: "cmk".into(), kms_key_id: Some(key.clone()), secret_string: Some("v".into()), ..Default::default() },
+            CreateSecretRequest {
+                name: "cmk".into(),
+                kms_key_id: Some(key.clone()),
+                secret_string: Some("v".into()),
+                ..Default::default()
+            },
         )
         .unwrap()
         .arn;
@@ -327,9 +438,17 @@ fn failing_calls_leave_state_unchanged() {
     let _ = put(&mut sim, &ctx, &arn, "x", T1, None); // conflicting token
     let _ = sim.invoke::<UpdateSecretVersionStage>(
         &ctx,
-        UpdateSecretVersionStageRequest { secret_id: arn.clone(), version_stage: "AWSCURRENT".into(), remove_from_version_id: Some(T1.into()), move_to_version_id: None },
+        UpdateSecretVersionStageRequest {
+            secret_id: arn.clone(),
+            version_stage: "AWSCURRENT".into(),
+            remove_from_version_id: Some(T1.into()),
+            move_to_version_id: None,
+        },
     );
-    let _ = sim.invoke::<DeleteSecret>(&ctx, DeleteSecretRequest { secret_id: arn.clone(), recovery_window_in_days: Some(31), ..Default::default() });
+    let _ = sim.invoke::<DeleteSecret>(
+        &ctx,
+        DeleteSecretRequest { secret_id: arn.clone(), recovery_window_in_days: Some(31), ..Default::default() },
+    );
     let _ = sim.invoke::<PutResourcePolicy>(
         &ctx,
         PutResourcePolicyRequest {
@@ -338,7 +457,13 @@ fn failing_calls_leave_state_unchanged() {
             block_public_policy: Some(true),
         },
     );
-    let _ = sim.invoke::<TagResource>(&ctx, TagResourceRequest { secret_id: arn.clone(), tags: vec![kmsim::secrets::model::Tag { key: "aws:x".into(), value: "v".into() }] });
+    let _ = sim.invoke::<TagResource>(
+        &ctx,
+        TagResourceRequest {
+            secret_id: arn.clone(),
+            tags: vec![kmsim::secrets::model::Tag { key: "aws:x".into(), value: "v".into() }],
+        },
+    );
     let _ = sim.invoke::<RotateSecret>(&ctx, RotateSecretRequest { secret_id: arn.clone(), ..Default::default() });
     let after = serde_json::to_value(&sim.snapshot().secrets).unwrap();
     assert_eq!(before, after);
@@ -363,12 +488,18 @@ fn describe_list_filters_tags_and_update() {
         .arn;
     assert!(b.contains("team/b-"));
     let list = |sim: &mut Simulator, key: &str, v: &str| {
-        sim.invoke::<ListSecrets>(&ctx, ListSecretsRequest { filters: Some(vec![Filter { key: key.into(), values: vec![v.into()] }]), ..Default::default() })
-            .unwrap()
-            .secret_list
-            .into_iter()
-            .map(|s| s.name)
-            .collect::<Vec<_>>()
+        sim.invoke::<ListSecrets>(
+            &ctx,
+            ListSecretsRequest {
+                filters: Some(vec![Filter { key: key.into(), values: vec![v.into()] }]),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .secret_list
+        .into_iter()
+        .map(|s| s.name)
+        .collect::<Vec<_>>()
     };
     assert_eq!(list(&mut sim, "name", "team/"), vec!["team/a", "team/b"]);
     assert_eq!(list(&mut sim, "description", "billing"), vec!["team/b"]);
@@ -376,23 +507,53 @@ fn describe_list_filters_tags_and_update() {
     assert_eq!(list(&mut sim, "tag-value", "prod"), vec!["team/b"]);
     assert_eq!(list(&mut sim, "name", "!team/b"), vec!["team/a"]);
     assert_eq!(list(&mut sim, "all", "billing"), vec!["team/b"]);
-    let desc = sim.invoke::<ListSecrets>(&ctx, ListSecretsRequest { sort_order: Some("desc".into()), max_results: Some(1), ..Default::default() }).unwrap();
+    let desc = sim
+        .invoke::<ListSecrets>(
+            &ctx,
+            ListSecretsRequest { sort_order: Some("desc".into()), max_results: Some(1), ..Default::default() },
+        )
+        .unwrap();
     assert_eq!(desc.secret_list[0].name, "team/b");
     let next = sim
-        .invoke::<ListSecrets>(&ctx, ListSecretsRequest { sort_order: Some("desc".into()), max_results: Some(1), next_token: desc.next_token, ..Default::default() })
+        .invoke::<ListSecrets>(
+            &ctx,
+            ListSecretsRequest {
+                sort_order: Some("desc".into()),
+                max_results: Some(1),
+                next_token: desc.next_token,
+                ..Default::default()
+            },
+        )
         .unwrap();
     assert_eq!(next.secret_list[0].name, "team/a");
-    let e = sim.invoke::<ListSecrets>(&ctx, ListSecretsRequest { next_token: Some("!!".into()), ..Default::default() }).unwrap_err();
+    let e = sim
+        .invoke::<ListSecrets>(&ctx, ListSecretsRequest { next_token: Some("!!".into()), ..Default::default() })
+        .unwrap_err();
     assert_eq!(e.code, ErrorCode::InvalidNextTokenException);
     // Tags.
-    sim.invoke::<TagResource>(&ctx, TagResourceRequest { secret_id: a.clone(), tags: vec![kmsim::secrets::model::Tag { key: "k".into(), value: "v".into() }] })
-        .unwrap();
+    sim.invoke::<TagResource>(
+        &ctx,
+        TagResourceRequest {
+            secret_id: a.clone(),
+            tags: vec![kmsim::secrets::model::Tag { key: "k".into(), value: "v".into() }],
+        },
+    )
+    .unwrap();
     assert_eq!(describe(&mut sim, &ctx, &a).tags.len(), 1);
-    sim.invoke::<UntagResource>(&ctx, UntagResourceRequest { secret_id: a.clone(), tag_keys: vec!["k".into()] }).unwrap();
+    sim.invoke::<UntagResource>(&ctx, UntagResourceRequest { secret_id: a.clone(), tag_keys: vec!["k".into()] })
+        .unwrap();
     assert!(describe(&mut sim, &ctx, &a).tags.is_empty());
     // UpdateSecret: description, and a new value.
     let u = sim
-        .invoke::<UpdateSecret>(&ctx, UpdateSecretRequest { secret_id: a.clone(), description: Some("d".into()), secret_string: Some("2".into()), ..Default::default() })
+        .invoke::<UpdateSecret>(
+            &ctx,
+            UpdateSecretRequest {
+                secret_id: a.clone(),
+                description: Some("d".into()),
+                secret_string: Some("2".into()),
+                ..Default::default()
+            },
+        )
         .unwrap();
     let v = get(&mut sim, &ctx, &a).unwrap();
     assert_eq!(v.secret_string.as_deref(), Some("2"));
@@ -407,12 +568,21 @@ fn batch_get_secret_value() {
     let (mut sim, ctx) = setup();
     let a = create(&mut sim, &ctx, "a", "1").arn;
     let out = sim
-        .invoke::<BatchGetSecretValue>(&ctx, BatchGetSecretValueRequest { secret_id_list: Some(vec![a, "missing".into()]), ..Default::default() })
+        .invoke::<BatchGetSecretValue>(
+            &ctx,
+            BatchGetSecretValueRequest { secret_id_list: Some(vec![a, "missing".into()]), ..Default::default() },
+        )
         .unwrap();
     assert_eq!(out.secret_values.len(), 1);
     assert_eq!(out.errors[0].error_code, "ResourceNotFoundException");
     let out = sim
-        .invoke::<BatchGetSecretValue>(&ctx, BatchGetSecretValueRequest { filters: Some(vec![Filter { key: "name".into(), values: vec!["a".into()] }]), ..Default::default() })
+        .invoke::<BatchGetSecretValue>(
+            &ctx,
+            BatchGetSecretValueRequest {
+                filters: Some(vec![Filter { key: "name".into(), values: vec!["a".into()] }]),
+                ..Default::default()
+            },
+        )
         .unwrap();
     assert_eq!(out.secret_values.len(), 1);
     let e = sim.invoke::<BatchGetSecretValue>(&ctx, BatchGetSecretValueRequest::default()).unwrap_err();
@@ -426,7 +596,14 @@ fn resource_policies() {
     let public = json!({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"secretsmanager:GetSecretValue","Resource":"*"}]}).to_string();
     let narrowed = json!({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"secretsmanager:GetSecretValue","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-123"}}}]}).to_string();
     let put_policy = |sim: &mut Simulator, p: &str, block: bool| {
-        sim.invoke::<PutResourcePolicy>(&ctx, PutResourcePolicyRequest { secret_id: a.clone(), resource_policy: p.into(), block_public_policy: Some(block) })
+        sim.invoke::<PutResourcePolicy>(
+            &ctx,
+            PutResourcePolicyRequest {
+                secret_id: a.clone(),
+                resource_policy: p.into(),
+                block_public_policy: Some(block),
+            },
+        )
     };
     assert_eq!(put_policy(&mut sim, &public, true).unwrap_err().code, ErrorCode::PublicPolicyException);
     assert_eq!(put_policy(&mut sim, "{not json", false).unwrap_err().code, ErrorCode::MalformedPolicyDocumentException);
@@ -434,9 +611,19 @@ fn resource_policies() {
     let got = sim.invoke::<GetResourcePolicy>(&ctx, SecretIdRequest { secret_id: a.clone() }).unwrap();
     assert_eq!(got.resource_policy.as_deref(), Some(narrowed.as_str()));
     put_policy(&mut sim, &public, false).unwrap();
-    let v = sim.invoke::<ValidateResourcePolicy>(&ctx, ValidateResourcePolicyRequest { secret_id: None, resource_policy: public }).unwrap();
+    let v = sim
+        .invoke::<ValidateResourcePolicy>(
+            &ctx,
+            ValidateResourcePolicyRequest { secret_id: None, resource_policy: public },
+        )
+        .unwrap();
     assert!(!v.policy_validation_passed);
-    let v = sim.invoke::<ValidateResourcePolicy>(&ctx, ValidateResourcePolicyRequest { secret_id: Some(a.clone()), resource_policy: narrowed }).unwrap();
+    let v = sim
+        .invoke::<ValidateResourcePolicy>(
+            &ctx,
+            ValidateResourcePolicyRequest { secret_id: Some(a.clone()), resource_policy: narrowed },
+        )
+        .unwrap();
     assert!(v.policy_validation_passed);
     sim.invoke::<DeleteResourcePolicy>(&ctx, SecretIdRequest { secret_id: a.clone() }).unwrap();
     assert!(sim.invoke::<GetResourcePolicy>(&ctx, SecretIdRequest { secret_id: a }).unwrap().resource_policy.is_none());
@@ -452,7 +639,12 @@ fn random_passwords() {
     let p = sim
         .invoke::<GetRandomPassword>(
             &ctx,
-            GetRandomPasswordRequest { password_length: Some(64), exclude_punctuation: Some(true), exclude_characters: Some("abc".into()), ..Default::default() },
+            GetRandomPasswordRequest {
+                password_length: Some(64),
+                exclude_punctuation: Some(true),
+                exclude_characters: Some("abc".into()),
+                ..Default::default()
+            },
         )
         .unwrap()
         .random_password;
@@ -461,19 +653,37 @@ fn random_passwords() {
     let p = sim
         .invoke::<GetRandomPassword>(
             &ctx,
-            GetRandomPasswordRequest { password_length: Some(20), exclude_lowercase: Some(true), exclude_uppercase: Some(true), exclude_punctuation: Some(true), include_space: Some(true), ..Default::default() },
+            GetRandomPasswordRequest {
+                password_length: Some(20),
+                exclude_lowercase: Some(true),
+                exclude_uppercase: Some(true),
+                exclude_punctuation: Some(true),
+                include_space: Some(true),
+                ..Default::default()
+            },
         )
         .unwrap()
         .random_password;
     assert!(p.chars().all(|c| c.is_ascii_digit() || c == ' ') && p.contains(' '));
     for bad in [0, 4097] {
-        let e = sim.invoke::<GetRandomPassword>(&ctx, GetRandomPasswordRequest { password_length: Some(bad), ..Default::default() }).unwrap_err();
+        let e = sim
+            .invoke::<GetRandomPassword>(
+                &ctx,
+                GetRandomPasswordRequest { password_length: Some(bad), ..Default::default() },
+            )
+            .unwrap_err();
         assert_eq!(e.code, ErrorCode::ValidationException);
     }
     let e = sim
         .invoke::<GetRandomPassword>(
             &ctx,
-            GetRandomPasswordRequest { exclude_lowercase: Some(true), exclude_uppercase: Some(true), exclude_numbers: Some(true), exclude_punctuation: Some(true), ..Default::default() },
+            GetRandomPasswordRequest {
+                exclude_lowercase: Some(true),
+                exclude_uppercase: Some(true),
+                exclude_numbers: Some(true),
+                exclude_punctuation: Some(true),
+                ..Default::default()
+            },
         )
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::InvalidParameterException);
@@ -481,7 +691,10 @@ fn random_passwords() {
     let mut other = Simulator::seeded("secrets");
     let a = other.invoke::<GetRandomPassword>(&ctx, GetRandomPasswordRequest::default()).unwrap().random_password;
     let mut again = Simulator::seeded("secrets");
-    assert_eq!(a, again.invoke::<GetRandomPassword>(&ctx, GetRandomPasswordRequest::default()).unwrap().random_password);
+    assert_eq!(
+        a,
+        again.invoke::<GetRandomPassword>(&ctx, GetRandomPasswordRequest::default()).unwrap().random_password
+    );
 }
 
 #[test]
@@ -507,16 +720,28 @@ fn replication() {
     assert!(replica.arn.contains(":eu-west-1:"));
     assert_eq!(put(&mut sim, &eu, "rep", "x", T2, None).unwrap_err().code, ErrorCode::InvalidRequestException);
     assert_eq!(
-        sim.invoke::<DeleteSecret>(&ctx, DeleteSecretRequest { secret_id: arn.clone(), ..Default::default() }).unwrap_err().code,
+        sim.invoke::<DeleteSecret>(&ctx, DeleteSecretRequest { secret_id: arn.clone(), ..Default::default() })
+            .unwrap_err()
+            .code,
         ErrorCode::InvalidRequestException
     );
     sim.invoke::<ReplicateSecretToRegions>(
         &ctx,
-        ReplicateSecretToRegionsRequest { secret_id: arn.clone(), add_replica_regions: vec![ReplicaRegion { region: "us-west-2".into(), kms_key_id: None }], ..Default::default() },
+        ReplicateSecretToRegionsRequest {
+            secret_id: arn.clone(),
+            add_replica_regions: vec![ReplicaRegion { region: "us-west-2".into(), kms_key_id: None }],
+            ..Default::default()
+        },
     )
     .unwrap();
-    sim.invoke::<RemoveRegionsFromReplication>(&ctx, RemoveRegionsFromReplicationRequest { secret_id: arn.clone(), remove_replica_regions: vec!["us-west-2".into()] })
-        .unwrap();
+    sim.invoke::<RemoveRegionsFromReplication>(
+        &ctx,
+        RemoveRegionsFromReplicationRequest {
+            secret_id: arn.clone(),
+            remove_replica_regions: vec!["us-west-2".into()],
+        },
+    )
+    .unwrap();
     let west = CallContext::new(ctx.caller.clone(), "us-west-2");
     assert_eq!(get(&mut sim, &west, "rep").unwrap_err().code, ErrorCode::ResourceNotFoundException);
     sim.invoke::<StopReplicationToReplica>(&eu, SecretIdRequest { secret_id: "rep".into() }).unwrap();
@@ -529,7 +754,12 @@ fn replication() {
 fn json_routing_and_sdk_shapes() {
     let (mut sim, ctx) = setup();
     let out = sim
-        .call_json(&ctx, Service::SecretsManager, "CreateSecret", json!({ "Name": "j", "SecretString": "v", "Tags": [{"Key":"a","Value":"b"}] }))
+        .call_json(
+            &ctx,
+            Service::SecretsManager,
+            "CreateSecret",
+            json!({ "Name": "j", "SecretString": "v", "Tags": [{"Key":"a","Value":"b"}] }),
+        )
         .unwrap();
     assert!(out["ARN"].as_str().unwrap().contains(":secret:j-"));
     let v = sim.call_json(&ctx, Service::SecretsManager, "GetSecretValue", json!({ "SecretId": "j" })).unwrap();
@@ -560,6 +790,10 @@ fn snapshot_round_trip() {
 
 #[test]
 fn rotation_event_shape() {
-    let e = RotationEvent { secret_id: "arn".into(), client_request_token: T1.into(), step: RotationStep::CreateSecret };
-    assert_eq!(serde_json::to_value(&e).unwrap(), json!({ "SecretId": "arn", "ClientRequestToken": T1, "Step": "createSecret" }));
+    let e =
+        RotationEvent { secret_id: "arn".into(), client_request_token: T1.into(), step: RotationStep::CreateSecret };
+    assert_eq!(
+        serde_json::to_value(&e).unwrap(),
+        json!({ "SecretId": "arn", "ClientRequestToken": T1, "Step": "createSecret" })
+    );
 }

@@ -16,7 +16,10 @@ fn setup() -> (Simulator, CallContext, String) {
     let mut sim = Simulator::seeded("rotation");
     let ctx = CallContext::default_root();
     let arn = sim
-        .invoke::<CreateSecret>(&ctx, CreateSecretRequest { name: "r".into(), secret_string: Some("v1".into()), ..Default::default() })
+        .invoke::<CreateSecret>(
+            &ctx,
+            CreateSecretRequest { name: "r".into(), secret_string: Some("v1".into()), ..Default::default() },
+        )
         .unwrap()
         .arn;
     (sim, ctx, arn)
@@ -70,8 +73,11 @@ fn current(sim: &mut Simulator, ctx: &CallContext, arn: &str) -> GetSecretValueR
 }
 
 fn rotate(sim: &mut Simulator, ctx: &CallContext, arn: &str) -> RotateSecretResponse {
-    sim.invoke::<RotateSecret>(ctx, RotateSecretRequest { secret_id: arn.into(), rotation_lambda_arn: Some(FN.into()), ..Default::default() })
-        .unwrap()
+    sim.invoke::<RotateSecret>(
+        ctx,
+        RotateSecretRequest { secret_id: arn.into(), rotation_lambda_arn: Some(FN.into()), ..Default::default() },
+    )
+    .unwrap()
 }
 
 #[test]
@@ -99,7 +105,9 @@ fn successful_rotation_moves_labels() {
 
 #[test]
 fn failure_at_each_step_keeps_current_and_leaves_pending() {
-    for step in [RotationStep::CreateSecret, RotationStep::SetSecret, RotationStep::TestSecret, RotationStep::FinishSecret] {
+    for step in
+        [RotationStep::CreateSecret, RotationStep::SetSecret, RotationStep::TestSecret, RotationStep::FinishSecret]
+    {
         let (mut sim, ctx, arn) = setup();
         sim.register_rotation_function(FN, generic(Some(step)));
         let before = current(&mut sim, &ctx, &arn);
@@ -140,10 +148,14 @@ fn unregistered_function_fails_visibly() {
     assert_eq!(sim.secret_rotation_failure(&arn).unwrap().step, "invoke");
     // No Lambda at all.
     let other = sim
-        .invoke::<CreateSecret>(&ctx, CreateSecretRequest { name: "o".into(), secret_string: Some("v".into()), ..Default::default() })
+        .invoke::<CreateSecret>(
+            &ctx,
+            CreateSecretRequest { name: "o".into(), secret_string: Some("v".into()), ..Default::default() },
+        )
         .unwrap()
         .arn;
-    let e = sim.invoke::<RotateSecret>(&ctx, RotateSecretRequest { secret_id: other, ..Default::default() }).unwrap_err();
+    let e =
+        sim.invoke::<RotateSecret>(&ctx, RotateSecretRequest { secret_id: other, ..Default::default() }).unwrap_err();
     assert_eq!(e.code, ErrorCode::InvalidRequestException);
 }
 
@@ -166,7 +178,10 @@ fn rotate_immediately_false_runs_test_secret_only() {
                 secret_id: arn.clone(),
                 rotation_lambda_arn: Some(FN.into()),
                 rotate_immediately: Some(false),
-                rotation_rules: Some(kmsim::secrets::model::RotationRules { automatically_after_days: Some(30), ..Default::default() }),
+                rotation_rules: Some(kmsim::secrets::model::RotationRules {
+                    automatically_after_days: Some(30),
+                    ..Default::default()
+                }),
                 ..Default::default()
             },
         )
@@ -187,7 +202,10 @@ fn schedules_fire_as_the_clock_advances() {
         RotateSecretRequest {
             secret_id: arn.clone(),
             rotation_lambda_arn: Some(FN.into()),
-            rotation_rules: Some(kmsim::secrets::model::RotationRules { schedule_expression: Some("rate(10 days)".into()), ..Default::default() }),
+            rotation_rules: Some(kmsim::secrets::model::RotationRules {
+                schedule_expression: Some("rate(10 days)".into()),
+                ..Default::default()
+            }),
             rotate_immediately: Some(false),
             ..Default::default()
         },
@@ -204,7 +222,8 @@ fn schedules_fire_as_the_clock_advances() {
     // Now day 35: rotations at days 10, 20 and 30; the next at 40.
     assert_eq!(d.last_rotated_date, Some(kmsim::clock::Timestamp::DEFAULT_START.plus_days(30)));
     assert_eq!(d.next_rotation_date, Some(kmsim::clock::Timestamp::DEFAULT_START.plus_days(40)));
-    let succeeded = sim.audit_events(&AuditQuery::default()).into_iter().filter(|e| e.event_name == "RotationSucceeded").count();
+    let succeeded =
+        sim.audit_events(&AuditQuery::default()).into_iter().filter(|e| e.event_name == "RotationSucceeded").count();
     assert_eq!(succeeded, 3);
     // Cancel: no more rotations.
     sim.invoke::<CancelRotateSecret>(&ctx, SecretIdRequest { secret_id: arn.clone() }).unwrap();
@@ -243,7 +262,10 @@ fn cron_schedule_fires() {
         &ctx,
         RotateSecretRequest {
             secret_id: arn,
-            rotation_rules: Some(kmsim::secrets::model::RotationRules { schedule_expression: Some("rate(1 hours)".into()), ..Default::default() }),
+            rotation_rules: Some(kmsim::secrets::model::RotationRules {
+                schedule_expression: Some("rate(1 hours)".into()),
+                ..Default::default()
+            }),
             ..Default::default()
         },
     );
@@ -260,7 +282,10 @@ fn scheduled_rotation_retries_an_unfinished_one() {
             RotateSecretRequest {
                 secret_id: arn.clone(),
                 rotation_lambda_arn: Some(FN.into()),
-                rotation_rules: Some(kmsim::secrets::model::RotationRules { automatically_after_days: Some(1), ..Default::default() }),
+                rotation_rules: Some(kmsim::secrets::model::RotationRules {
+                    automatically_after_days: Some(1),
+                    ..Default::default()
+                }),
                 ..Default::default()
             },
         )
@@ -274,14 +299,25 @@ fn scheduled_rotation_retries_an_unfinished_one() {
     assert!(sim.secret_rotation_failure(&arn).is_none());
 }
 
-fn db_secret(sim: &mut Simulator, ctx: &CallContext, name: &str, user: &str, password: &str, master: Option<&str>) -> String {
-    let mut v = json!({"engine":"postgres","host":"db.local","username":user,"password":password,"dbname":"app","port":5432});
+fn db_secret(
+    sim: &mut Simulator,
+    ctx: &CallContext,
+    name: &str,
+    user: &str,
+    password: &str,
+    master: Option<&str>,
+) -> String {
+    let mut v =
+        json!({"engine":"postgres","host":"db.local","username":user,"password":password,"dbname":"app","port":5432});
     if let Some(m) = master {
         v["masterarn"] = json!(m);
     }
-    sim.invoke::<CreateSecret>(ctx, CreateSecretRequest { name: name.into(), secret_string: Some(v.to_string()), ..Default::default() })
-        .unwrap()
-        .arn
+    sim.invoke::<CreateSecret>(
+        ctx,
+        CreateSecretRequest { name: name.into(), secret_string: Some(v.to_string()), ..Default::default() },
+    )
+    .unwrap()
+    .arn
 }
 
 fn login_with_current(sim: &mut Simulator, ctx: &CallContext, arn: &str) -> bool {
@@ -302,7 +338,10 @@ fn single_user_database_rotation_keeps_the_app_logged_in() {
         RotateSecretRequest {
             secret_id: arn.clone(),
             rotation_lambda_arn: Some(FN.into()),
-            rotation_rules: Some(kmsim::secrets::model::RotationRules { automatically_after_days: Some(7), ..Default::default() }),
+            rotation_rules: Some(kmsim::secrets::model::RotationRules {
+                automatically_after_days: Some(7),
+                ..Default::default()
+            }),
             ..Default::default()
         },
     )
@@ -313,7 +352,8 @@ fn single_user_database_rotation_keeps_the_app_logged_in() {
         sim.advance_time(7 * DAY);
         assert!(login_with_current(&mut sim, &ctx, &arn));
     }
-    let rotations = sim.audit_events(&AuditQuery::default()).into_iter().filter(|e| e.event_name == "RotationSucceeded").count();
+    let rotations =
+        sim.audit_events(&AuditQuery::default()).into_iter().filter(|e| e.event_name == "RotationSucceeded").count();
     assert_eq!(rotations, 6);
 }
 

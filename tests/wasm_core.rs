@@ -4,7 +4,9 @@
 //! reads the system time on wasm.
 #![cfg(target_arch = "wasm32")]
 
-use kmsim::kms::ops::{CreateKey, Decrypt, DecryptRequest, Encrypt, EncryptRequest, GenerateDataKey, GenerateDataKeyRequest};
+use kmsim::kms::ops::{
+    CreateKey, Decrypt, DecryptRequest, Encrypt, EncryptRequest, GenerateDataKey, GenerateDataKeyRequest,
+};
 use kmsim::{CallContext, ErrorCode, Simulator, SimulatorConfig};
 use std::collections::BTreeMap;
 use wasm_bindgen_test::wasm_bindgen_test;
@@ -21,13 +23,22 @@ fn seeded_round_trip_and_context_binding() {
     let sealed = sim
         .invoke::<Encrypt>(
             &ctx,
-            EncryptRequest { key_id: key.arn.clone(), plaintext: b"wasm".to_vec().into(), encryption_context: context(&[("a", "b")]), ..Default::default() },
+            EncryptRequest {
+                key_id: key.arn.clone(),
+                plaintext: b"wasm".to_vec().into(),
+                encryption_context: context(&[("a", "b")]),
+                ..Default::default()
+            },
         )
         .unwrap();
     let opened = sim
         .invoke::<Decrypt>(
             &ctx,
-            DecryptRequest { ciphertext_blob: sealed.ciphertext_blob.clone(), encryption_context: context(&[("a", "b")]), ..Default::default() },
+            DecryptRequest {
+                ciphertext_blob: sealed.ciphertext_blob.clone(),
+                encryption_context: context(&[("a", "b")]),
+                ..Default::default()
+            },
         )
         .unwrap();
     assert_eq!(opened.plaintext.expose(), b"wasm");
@@ -40,14 +51,28 @@ fn seeded_round_trip_and_context_binding() {
 #[wasm_bindgen_test]
 fn platform_randomness_works_on_wasm() {
     // Unseeded and frozen: randomness comes from getrandom's wasm_js backend.
-    let mut sim = Simulator::new(&SimulatorConfig { now: Some(kmsim::clock::Timestamp(0)), live_clock: Some(false), ..Default::default() });
+    let mut sim = Simulator::new(&SimulatorConfig {
+        now: Some(kmsim::clock::Timestamp(0)),
+        live_clock: Some(false),
+        ..Default::default()
+    });
     let ctx = CallContext::default_root();
     let key = sim.invoke::<CreateKey>(&ctx, Default::default()).unwrap().key_metadata;
     let a = sim
-        .invoke::<GenerateDataKey>(&ctx, GenerateDataKeyRequest { key_id: key.key_id.clone(), key_spec: Some("AES_256".into()), ..Default::default() })
+        .invoke::<GenerateDataKey>(
+            &ctx,
+            GenerateDataKeyRequest {
+                key_id: key.key_id.clone(),
+                key_spec: Some("AES_256".into()),
+                ..Default::default()
+            },
+        )
         .unwrap();
     let b = sim
-        .invoke::<GenerateDataKey>(&ctx, GenerateDataKeyRequest { key_id: key.key_id, key_spec: Some("AES_256".into()), ..Default::default() })
+        .invoke::<GenerateDataKey>(
+            &ctx,
+            GenerateDataKeyRequest { key_id: key.key_id, key_spec: Some("AES_256".into()), ..Default::default() },
+        )
         .unwrap();
     assert_ne!(a.plaintext.expose(), b.plaintext.expose());
 }

@@ -15,9 +15,13 @@
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
 use kmsim::clock::Timestamp;
-use kmsim::envelope::{self, AlgorithmSuite, DecryptOptions, Decryptor, EncryptOptions, MaterialsSource, RawAesKeyring};
+use kmsim::envelope::{
+    self, AlgorithmSuite, DecryptOptions, Decryptor, EncryptOptions, MaterialsSource, RawAesKeyring,
+};
 use kmsim::error::{AwsError, ErrorCode};
-use kmsim::policy::{authorize, authorize_fast, load_world, AuthorizationRequest, IamWorld, PolicyDocument, PolicyKind, ResourceKind};
+use kmsim::policy::{
+    authorize, authorize_fast, load_world, AuthorizationRequest, IamWorld, PolicyDocument, PolicyKind, ResourceKind,
+};
 use kmsim::protocol::{handle, HttpRequest, HttpResponse, ProtocolOptions};
 use kmsim::{CallContext, Caller, Service, Simulator};
 use serde_json::{json, Value};
@@ -102,15 +106,33 @@ fn world() -> World {
         .to_string();
     ok(&mut sim, &ctx, Service::Kms, "CreateAlias", json!({"AliasName": "alias/fuzz", "TargetKeyId": key_a}));
     let seal = |sim: &mut Simulator, key: &str, pt: &[u8]| {
-        let out = ok(sim, &ctx, Service::Kms, "Encrypt", json!({"KeyId": key, "Plaintext": B64.encode(pt), "EncryptionContext": {"purpose": "fuzz"}}));
+        let out = ok(
+            sim,
+            &ctx,
+            Service::Kms,
+            "Encrypt",
+            json!({"KeyId": key, "Plaintext": B64.encode(pt), "EncryptionContext": {"purpose": "fuzz"}}),
+        );
         B64.decode(out["CiphertextBlob"].as_str().expect("blob")).expect("base64")
     };
     let blob_a = seal(&mut sim, &key_a, PLAINTEXT_A);
     let blob_b = seal(&mut sim, &key_b, PLAINTEXT_B);
     ok(&mut sim, &ctx, Service::Kms, "DisableKey", json!({"KeyId": key_b}));
-    ok(&mut sim, &ctx, Service::SecretsManager, "CreateSecret", json!({"Name": "fuzz-secret", "SecretString": "s3cret", "KmsKeyId": "alias/fuzz"}));
+    ok(
+        &mut sim,
+        &ctx,
+        Service::SecretsManager,
+        "CreateSecret",
+        json!({"Name": "fuzz-secret", "SecretString": "s3cret", "KmsKeyId": "alias/fuzz"}),
+    );
     ok(&mut sim, &ctx, Service::Ssm, "PutParameter", json!({"Name": "/fuzz/plain", "Value": "v1", "Type": "String"}));
-    ok(&mut sim, &ctx, Service::Ssm, "PutParameter", json!({"Name": "/fuzz/secure", "Value": "v2", "Type": "SecureString", "KeyId": "alias/fuzz"}));
+    ok(
+        &mut sim,
+        &ctx,
+        Service::Ssm,
+        "PutParameter",
+        json!({"Name": "/fuzz/secure", "Value": "v2", "Type": "SecureString", "KeyId": "alias/fuzz"}),
+    );
     sim.register_rotation_function(
         ROTATION_FN,
         Box::new(|_: &mut Simulator, _: &CallContext, _: &kmsim::secrets::RotationEvent| Ok(())),
@@ -163,7 +185,10 @@ pub fn kms_blob(data: &[u8]) {
     if let Ok(header) = kmsim::kms::crypto::parse_header(data) {
         assert_eq!(data.first(), Some(&kmsim::kms::crypto::BLOB_FORMAT_V1));
         assert_eq!(data.get(1).map(|n| usize::from(*n)), Some(header.key_arn.len()));
-        assert!(data.len() >= 2 + header.key_arn.len() + 4 + 12 + 16, "header accepted a blob too short for IV and tag");
+        assert!(
+            data.len() >= 2 + header.key_arn.len() + 4 + 12 + 16,
+            "header accepted a blob too short for IV and tag"
+        );
     }
     match kmsim::kms::crypto::open(&direct_keys(), data, &direct_context()) {
         Ok(pt) => {
@@ -220,7 +245,13 @@ pub fn kms_blob(data: &[u8]) {
     match sim.call_json(&ctx, Service::Kms, "ReEncrypt", request) {
         Ok(v) => {
             assert_eq!(data, blob_a.as_slice(), "ReEncrypt accepted a blob that was never produced");
-            let again = ok(&mut sim, &ctx, Service::Kms, "Decrypt", json!({"CiphertextBlob": v["CiphertextBlob"], "EncryptionContext": {"to": "x"}}));
+            let again = ok(
+                &mut sim,
+                &ctx,
+                Service::Kms,
+                "Decrypt",
+                json!({"CiphertextBlob": v["CiphertextBlob"], "EncryptionContext": {"to": "x"}}),
+            );
             assert_eq!(B64.decode(again["Plaintext"].as_str().expect("pt")).expect("b64"), PLAINTEXT_A);
         }
         Err(e) => assert_error_in(&e, &allowed, "ReEncrypt"),
@@ -253,7 +284,8 @@ fn envelope_messages() -> &'static [(Vec<u8>, Vec<u8>)] {
             .map(|(suite, frame_length, pt)| {
                 let mut k = keyring();
                 let options = EncryptOptions { suite: *suite, frame_length: *frame_length, ..Default::default() };
-                let message = envelope::encrypt(pt, &context, MaterialsSource::keyring(&mut k), &options, &mut rng).expect("encrypt");
+                let message = envelope::encrypt(pt, &context, MaterialsSource::keyring(&mut k), &options, &mut rng)
+                    .expect("encrypt");
                 (message, pt.to_vec())
             })
             .collect()
@@ -272,7 +304,11 @@ fn envelope_error(e: &AwsError, what: &str) {
 pub fn envelope(data: &[u8]) {
     let known = envelope_messages().iter().find(|(m, _)| m.as_slice() == data);
     let mut k = keyring();
-    let one_shot = envelope::decrypt(data, MaterialsSource::keyring(&mut k), &DecryptOptions { max_encrypted_data_keys: Some(8), ..Default::default() });
+    let one_shot = envelope::decrypt(
+        data,
+        MaterialsSource::keyring(&mut k),
+        &DecryptOptions { max_encrypted_data_keys: Some(8), ..Default::default() },
+    );
     match (&one_shot, known) {
         (Ok(out), Some((_, pt))) => assert_eq!(&out.plaintext, pt, "wrong plaintext"),
         (Ok(_), None) => panic!("decrypt accepted a message that was never produced"),
@@ -282,7 +318,10 @@ pub fn envelope(data: &[u8]) {
     // Streaming, in uneven chunks: the same verdict and plaintext; nothing
     // after the first error.
     let mut k = keyring();
-    let mut d = Decryptor::new(MaterialsSource::keyring(&mut k), DecryptOptions { max_encrypted_data_keys: Some(8), ..Default::default() });
+    let mut d = Decryptor::new(
+        MaterialsSource::keyring(&mut k),
+        DecryptOptions { max_encrypted_data_keys: Some(8), ..Default::default() },
+    );
     let mut released = Vec::new();
     let mut failed = false;
     let mut rest = data;
@@ -410,7 +449,10 @@ fn check_authorize(world: &IamWorld, key_policy: Option<&PolicyDocument>, what: 
                 };
                 let full = authorize(world, &request);
                 let fast = authorize_fast(world, &request);
-                assert_eq!(full.outcome, fast, "{what}: authorize and authorize_fast disagree for {caller} {action} {kind:?}");
+                assert_eq!(
+                    full.outcome, fast,
+                    "{what}: authorize and authorize_fast disagree for {caller} {action} {kind:?}"
+                );
                 if !full.is_allowed() {
                     let e = full.access_denied_error(&request);
                     assert_eq!(e.code, ErrorCode::AccessDeniedException);
@@ -436,7 +478,10 @@ pub fn policy(data: &[u8]) {
     ] {
         let diagnostics = kmsim::policy::validate(&text, kind);
         if !json_ok {
-            assert!(diagnostics.iter().any(|d| d.severity == kmsim::policy::Severity::Error), "invalid JSON validated clean");
+            assert!(
+                diagnostics.iter().any(|d| d.severity == kmsim::policy::Severity::Error),
+                "invalid JSON validated clean"
+            );
         }
     }
     match parsed {
@@ -475,13 +520,18 @@ pub fn policy_world(data: &[u8]) {
     match load_world(&text) {
         Ok(world) => {
             let value = serde_json::to_value(&world).expect("world serializes");
-            let back: IamWorld = serde_json::from_value(value.clone()).unwrap_or_else(|e| panic!("world does not re-load: {e}"));
+            let back: IamWorld =
+                serde_json::from_value(value.clone()).unwrap_or_else(|e| panic!("world does not re-load: {e}"));
             assert_eq!(serde_json::to_value(&back).expect("again"), value, "world does not round-trip");
-            let key_policy = PolicyDocument::parse(&kmsim::policy::default_key_policy_text(ACCOUNT)).expect("default policy");
+            let key_policy =
+                PolicyDocument::parse(&kmsim::policy::default_key_policy_text(ACCOUNT)).expect("default policy");
             check_authorize(&world, Some(&key_policy), "loaded world");
         }
         Err(e) => assert!(
-            matches!(e.code, ErrorCode::MalformedPolicyDocumentException | ErrorCode::ValidationException | ErrorCode::InvalidInput),
+            matches!(
+                e.code,
+                ErrorCode::MalformedPolicyDocumentException | ErrorCode::ValidationException | ErrorCode::InvalidInput
+            ),
             "load_world: {:?} {}",
             e.code,
             e.message
@@ -591,11 +641,13 @@ fn check_response(response: &HttpResponse, what: &str) {
         1,
         "{what}: request id header"
     );
-    let content_type = response.header("content-type").unwrap_or_else(|| panic!("{what}: no Content-Type")).to_ascii_lowercase();
+    let content_type =
+        response.header("content-type").unwrap_or_else(|| panic!("{what}: no Content-Type")).to_ascii_lowercase();
     if response.status >= 400 {
         let body = std::str::from_utf8(&response.body).unwrap_or_else(|_| panic!("{what}: error body is not UTF-8"));
         if content_type.contains("json") {
-            let v: Value = serde_json::from_str(body).unwrap_or_else(|e| panic!("{what}: error body is not JSON ({e}): {body}"));
+            let v: Value =
+                serde_json::from_str(body).unwrap_or_else(|e| panic!("{what}: error body is not JSON ({e}): {body}"));
             assert!(v.is_object(), "{what}: error body is not an object: {body}");
             if let (Some(t), Some(h)) = (v.get("__type").and_then(Value::as_str), response.header("x-amzn-ErrorType")) {
                 assert!(h.starts_with(t), "{what}: x-amzn-ErrorType {h} vs __type {t}");
@@ -607,7 +659,8 @@ fn check_response(response: &HttpResponse, what: &str) {
             panic!("{what}: error with Content-Type {content_type}");
         }
     } else if content_type.contains("json") && !response.body.is_empty() {
-        serde_json::from_slice::<Value>(&response.body).unwrap_or_else(|e| panic!("{what}: JSON body does not parse: {e}"));
+        serde_json::from_slice::<Value>(&response.body)
+            .unwrap_or_else(|e| panic!("{what}: JSON body does not parse: {e}"));
     } else if content_type.contains("xml") {
         assert!(xml_well_formed(&String::from_utf8_lossy(&response.body)), "{what}: XML body is not well-formed");
     }
@@ -647,10 +700,16 @@ pub fn snapshot(data: &[u8]) {
         }
         Ok(()) => {
             let _ = sim.call_json(&ctx, Service::Kms, "ListKeys", json!({}));
-            let _ = sim.call_json(&ctx, Service::Kms, "Decrypt", json!({"CiphertextBlob": B64.encode(b"\x01\x00xxxx")}));
+            let _ =
+                sim.call_json(&ctx, Service::Kms, "Decrypt", json!({"CiphertextBlob": B64.encode(b"\x01\x00xxxx")}));
             let _ = sim.call_json(&ctx, Service::SecretsManager, "ListSecrets", json!({}));
             let _ = sim.call_json(&ctx, Service::SecretsManager, "GetSecretValue", json!({"SecretId": "fuzz-secret"}));
-            let _ = sim.call_json(&ctx, Service::Ssm, "GetParametersByPath", json!({"Path": "/", "Recursive": true, "WithDecryption": true}));
+            let _ = sim.call_json(
+                &ctx,
+                Service::Ssm,
+                "GetParametersByPath",
+                json!({"Path": "/", "Recursive": true, "WithDecryption": true}),
+            );
             let _ = sim.call_json(&ctx, Service::Ssm, "DescribeParameters", json!({}));
             assert_state_healthy(&mut sim, "imported snapshot");
         }
@@ -738,10 +797,16 @@ pub fn json_ops(data: &[u8]) {
 // ---------------------------------------------------------------- timestamps
 
 pub fn timestamp_seeds() -> Vec<Vec<u8>> {
-    ["2025-01-01T00:00:00Z", "2024-02-29T23:59:60.999+00:00", "1970-01-01", "9999-12-31t23:59:59.1234z", "0000-01-01 00:00"]
-        .iter()
-        .map(|s| s.as_bytes().to_vec())
-        .collect()
+    [
+        "2025-01-01T00:00:00Z",
+        "2024-02-29T23:59:60.999+00:00",
+        "1970-01-01",
+        "9999-12-31t23:59:59.1234z",
+        "0000-01-01 00:00",
+    ]
+    .iter()
+    .map(|s| s.as_bytes().to_vec())
+    .collect()
 }
 
 /// `Timestamp::parse_iso8601`: whatever parses prints and re-parses to the same instant.
@@ -758,10 +823,17 @@ pub fn timestamp(data: &[u8]) {
 // ---------------------------------------------------------------- rotation schedules
 
 pub fn rotation_schedule_seeds() -> Vec<Vec<u8>> {
-    ["rate(10 days)", "rate(4 hours)\n2h", "cron(0 16 1,15 * ? *)", "cron(0 8-10/2 ? JAN-MAR MON#2 2025-2030)\n4h", "cron(5/10 * L * ? *)", "cron(0 0 29 FEB ? *)"]
-        .iter()
-        .map(|s| s.as_bytes().to_vec())
-        .collect()
+    [
+        "rate(10 days)",
+        "rate(4 hours)\n2h",
+        "cron(0 16 1,15 * ? *)",
+        "cron(0 8-10/2 ? JAN-MAR MON#2 2025-2030)\n4h",
+        "cron(5/10 * L * ? *)",
+        "cron(0 0 29 FEB ? *)",
+    ]
+    .iter()
+    .map(|s| s.as_bytes().to_vec())
+    .collect()
 }
 
 /// `RotateSecret` with `ScheduleExpression` (and `Duration` after a newline):
@@ -782,11 +854,16 @@ pub fn rotation_schedule(data: &[u8]) {
     let request = json!({"SecretId": "fuzz-secret", "RotationLambdaARN": ROTATION_FN, "RotationRules": rules, "RotateImmediately": false});
     match sim.call_json(&ctx, Service::SecretsManager, "RotateSecret", request) {
         Err(e) => {
-            assert_error_in(&e, &[ErrorCode::InvalidParameterException, ErrorCode::InvalidRequestException], "RotateSecret");
+            assert_error_in(
+                &e,
+                &[ErrorCode::InvalidParameterException, ErrorCode::InvalidRequestException],
+                "RotateSecret",
+            );
             assert_eq!(state_of(&sim), before, "a rejected schedule changed the state");
         }
         Ok(_) => {
-            let described = ok(&mut sim, &ctx, Service::SecretsManager, "DescribeSecret", json!({"SecretId": "fuzz-secret"}));
+            let described =
+                ok(&mut sim, &ctx, Service::SecretsManager, "DescribeSecret", json!({"SecretId": "fuzz-secret"}));
             assert_eq!(described["RotationEnabled"], json!(true));
             sim.advance_time(86_400_000);
             assert_state_healthy(&mut sim, "rotation schedule");
@@ -797,10 +874,17 @@ pub fn rotation_schedule(data: &[u8]) {
 // ---------------------------------------------------------------- AllowedPattern
 
 pub fn allowed_pattern_seeds() -> Vec<Vec<u8>> {
-    [r"^\d+$\n12345", "^[a-z]{3,5}$\nabcd", "^(dev|prod)-[0-9]+$\nprod-12", r"^[^\s]+$\nno-spaces", "(?:a|b)*c?{2,}\naab", "^.*$\n"]
-        .iter()
-        .map(|s| s.replace("\\n", "\n").into_bytes())
-        .collect()
+    [
+        r"^\d+$\n12345",
+        "^[a-z]{3,5}$\nabcd",
+        "^(dev|prod)-[0-9]+$\nprod-12",
+        r"^[^\s]+$\nno-spaces",
+        "(?:a|b)*c?{2,}\naab",
+        "^.*$\n",
+    ]
+    .iter()
+    .map(|s| s.replace("\\n", "\n").into_bytes())
+    .collect()
 }
 
 /// `Pattern::compile` / `is_match` directly, and `PutParameter` with that

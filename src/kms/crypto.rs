@@ -47,7 +47,8 @@ impl DerivedKeys {
         hkdf.expand(b"encryption key", enc.expose_mut()).map_err(|_| AwsError::invalid_ciphertext())?;
         hkdf.expand(b"synthetic iv key", mac.expose_mut()).map_err(|_| AwsError::invalid_ciphertext())?;
         let aead = Aes256Gcm::new_from_slice(enc.expose()).map_err(|_| AwsError::invalid_ciphertext())?;
-        let iv_mac = <Hmac<Sha256> as HmacKeyInit>::new_from_slice(mac.expose()).map_err(|_| AwsError::invalid_ciphertext())?;
+        let iv_mac =
+            <Hmac<Sha256> as HmacKeyInit>::new_from_slice(mac.expose()).map_err(|_| AwsError::invalid_ciphertext())?;
         Ok(DerivedKeys { aead, iv_mac })
     }
 }
@@ -162,10 +163,8 @@ pub fn seal(
     blob.extend_from_slice(plaintext);
     let nonce = Nonce::try_from(iv).map_err(|_| AwsError::invalid_ciphertext())?;
     let body = blob.get_mut(body_start..).ok_or_else(AwsError::invalid_ciphertext)?;
-    let tag = keys
-        .aead
-        .encrypt_inout_detached(&nonce, &aad, body.into())
-        .map_err(|_| AwsError::invalid_ciphertext())?;
+    let tag =
+        keys.aead.encrypt_inout_detached(&nonce, &aad, body.into()).map_err(|_| AwsError::invalid_ciphertext())?;
     blob.extend_from_slice(&tag);
     debug_assert_eq!(header_len + IV_LEN + plaintext.len() + TAG_LEN, blob.len());
     Ok(blob)

@@ -14,7 +14,9 @@ use serde_json::json;
 /// What AWS writes for each managed key.
 fn managed_key_profile(service: &str) -> (&'static str, &'static str) {
     match service {
-        "secretsmanager" => ("Default key that protects my Secrets Manager data when no other key is defined", "secretsmanager"),
+        "secretsmanager" => {
+            ("Default key that protects my Secrets Manager data when no other key is defined", "secretsmanager")
+        }
         "ssm" => ("Default key that protects my SSM parameters when no other key is defined", "ssm"),
         "lambda" => ("Default master key that protects my Lambda functions when no other key is defined", "lambda"),
         "s3" => ("Default master key that protects my S3 objects when no other key is defined", "s3"),
@@ -95,7 +97,11 @@ impl Simulator {
             tags: Vec::new(),
             material: vec![BackingKey::new(1, material, now, None)],
             // AWS managed keys rotate every year.
-            rotation: RotationSettings { enabled: true, period_days: Some(365), next_rotation: Some(now.plus_days(365)) },
+            rotation: RotationSettings {
+                enabled: true,
+                period_days: Some(365),
+                next_rotation: Some(now.plus_days(365)),
+            },
             imported: None,
             grants: Vec::new(),
             on_demand_rotations: 0,
@@ -115,12 +121,16 @@ impl Simulator {
                 last_updated_date: now,
             },
         );
-        let resource = AuditResource {
-            arn: arn.clone(),
-            account_id: account.to_string(),
-            resource_type: "AWS::KMS::Key".into(),
-        };
-        self.record_service_event(Service::Kms, "CreateKey", now, region, resource, json!({ "aliasName": format!("alias/aws/{service}") }));
+        let resource =
+            AuditResource { arn: arn.clone(), account_id: account.to_string(), resource_type: "AWS::KMS::Key".into() };
+        self.record_service_event(
+            Service::Kms,
+            "CreateKey",
+            now,
+            region,
+            resource,
+            json!({ "aliasName": format!("alias/aws/{service}") }),
+        );
         Ok(arn)
     }
 }

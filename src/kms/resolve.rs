@@ -74,9 +74,10 @@ impl KmsState {
     }
 
     fn resolve_alias_arn(&self, alias_arn: &str, alias_name: &str) -> AwsResult<ResolvedKey> {
-        let alias = self.aliases.get(alias_arn).ok_or_else(|| {
-            AwsError::new(ErrorCode::NotFoundException, format!("Alias {alias_arn} is not found."))
-        })?;
+        let alias = self
+            .aliases
+            .get(alias_arn)
+            .ok_or_else(|| AwsError::new(ErrorCode::NotFoundException, format!("Alias {alias_arn} is not found.")))?;
         let key_arn = self
             .keys
             .values()
@@ -100,7 +101,9 @@ impl KmsState {
     pub(crate) fn check_consistency(&self) -> AwsResult<()> {
         for (arn, key) in &self.keys {
             if &key.arn != arn {
-                return Err(AwsError::validation(format!("snapshot is corrupted: key {arn} is filed under another ARN")));
+                return Err(AwsError::validation(format!(
+                    "snapshot is corrupted: key {arn} is filed under another ARN"
+                )));
             }
             if key.material.iter().any(|m| m.material.len() != 32) {
                 return Err(AwsError::validation(format!("snapshot is corrupted: key {arn} has malformed material")));

@@ -66,7 +66,14 @@ impl Simulator {
                 let Some(key) = self.kms.keys.remove(&arn) else { return };
                 self.kms.aliases.retain(|_, a| !(a.target_key_id == key.id && a.account == key.account));
                 let resource = key_resource(&key.arn, &key.account);
-                self.record_service_event(Service::Kms, "DeleteKey", at, &key.region, resource, json!({"keyId": key.arn}));
+                self.record_service_event(
+                    Service::Kms,
+                    "DeleteKey",
+                    at,
+                    &key.region,
+                    resource,
+                    json!({"keyId": key.arn}),
+                );
             }
             DueWork::RotateKey { arn, at } => {
                 let mut material = SecretBytes::zeroed(32);

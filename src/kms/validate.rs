@@ -15,11 +15,7 @@ pub(crate) fn length(member: &str, value: &str, min: usize, max: usize) -> AwsRe
     let n = value.chars().count();
     if n < min || n > max {
         let shown: String = value.chars().take(64).collect();
-        return Err(constraint(
-            member,
-            shown,
-            &format!("Member must have length {}", length_rule(min, max)),
-        ));
+        return Err(constraint(member, shown, &format!("Member must have length {}", length_rule(min, max))));
     }
     Ok(())
 }

@@ -60,7 +60,9 @@ fn kms_error(e: AwsError) -> AwsError {
             ErrorCode::AccessDeniedException,
             format!("{} (Service: AWSKMS; Error Code: AccessDeniedException)", e.message),
         ),
-        _ => AwsError::new(ErrorCode::InvalidKeyId, format!("{} (Service: AWSKMS; Error Code: {})", e.message, e.name())),
+        _ => {
+            AwsError::new(ErrorCode::InvalidKeyId, format!("{} (Service: AWSKMS; Error Code: {})", e.message, e.name()))
+        }
     }
 }
 
@@ -118,14 +120,20 @@ pub(crate) fn reveal(
             let out = sim
                 .invoke::<Decrypt>(
                     &via,
-                    DecryptRequest { ciphertext_blob: Blob(blob.0.clone()), encryption_context: Some(context(&param.arn)), ..Default::default() },
+                    DecryptRequest {
+                        ciphertext_blob: Blob(blob.0.clone()),
+                        encryption_context: Some(context(&param.arn)),
+                        ..Default::default()
+                    },
                 )
                 .map_err(kms_error)?;
-            String::from_utf8(out.plaintext.expose().to_vec()).map_err(|_| AwsError::new(ErrorCode::InternalServerError, "corrupt value"))
+            String::from_utf8(out.plaintext.expose().to_vec())
+                .map_err(|_| AwsError::new(ErrorCode::InternalServerError, "corrupt value"))
         }
         (StoredValue::Envelope(sealed), true) => {
             let out = envelope::open(sim, &via, sealed, &context(&param.arn)).map_err(kms_error)?;
-            String::from_utf8(out.expose().to_vec()).map_err(|_| AwsError::new(ErrorCode::InternalServerError, "corrupt value"))
+            String::from_utf8(out.expose().to_vec())
+                .map_err(|_| AwsError::new(ErrorCode::InternalServerError, "corrupt value"))
         }
     }
 }

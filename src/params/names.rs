@@ -82,7 +82,10 @@ pub(crate) fn parse_ref(ctx: &CallContext, raw: &str, allow_selector: bool) -> A
         let [_, _, service, region, account, resource] = parts.as_slice() else {
             return Err(AwsError::validation(format!("Invalid parameter ARN {raw}")));
         };
-        let name = resource.strip_prefix("parameter").filter(|_| *service == "ssm").ok_or_else(|| AwsError::validation(format!("Invalid parameter ARN {raw}")))?;
+        let name = resource
+            .strip_prefix("parameter")
+            .filter(|_| *service == "ssm")
+            .ok_or_else(|| AwsError::validation(format!("Invalid parameter ARN {raw}")))?;
         let name = if name.starts_with("//") { name.trim_start_matches('/').to_string() } else { name.to_string() };
         (account.to_string(), region.to_string(), name)
     } else {
@@ -91,7 +94,9 @@ pub(crate) fn parse_ref(ctx: &CallContext, raw: &str, allow_selector: bool) -> A
     let (name, selector) = match rest.rsplit_once(':') {
         Some((n, s)) => {
             if !allow_selector {
-                return Err(AwsError::validation("Parameter name: a selector (:version or :label) is not allowed here"));
+                return Err(AwsError::validation(
+                    "Parameter name: a selector (:version or :label) is not allowed here",
+                ));
             }
             let sel = match s.parse::<u64>() {
                 Ok(v) => Selector::Version(v),
@@ -102,7 +107,8 @@ pub(crate) fn parse_ref(ctx: &CallContext, raw: &str, allow_selector: bool) -> A
         None => (rest, None),
     };
     // An ARN's resource is "parameter/<name without slash>"; a hierarchical name begins with '/'.
-    let lookup = if raw.starts_with("arn:") { name.strip_prefix('/').unwrap_or(&name).to_string() } else { name.clone() };
+    let lookup =
+        if raw.starts_with("arn:") { name.strip_prefix('/').unwrap_or(&name).to_string() } else { name.clone() };
     let arn = arn(&lookup, &account, &region);
     Ok(NameRef { name, arn, selector })
 }

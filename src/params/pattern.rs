@@ -25,7 +25,10 @@ pub struct Pattern {
 }
 
 fn bad(pattern: &str) -> AwsError {
-    AwsError::new(ErrorCode::InvalidAllowedPatternException, format!("The allowed pattern {pattern} is not a valid regular expression."))
+    AwsError::new(
+        ErrorCode::InvalidAllowedPatternException,
+        format!("The allowed pattern {pattern} is not a valid regular expression."),
+    )
 }
 
 fn shorthand(c: char) -> Option<(Vec<(char, char)>, bool)> {
@@ -192,7 +195,11 @@ impl Parser<'_> {
                 let min = self.number().ok_or_else(|| bad(self.source))?;
                 let max = if self.peek() == Some(',') {
                     self.i += 1;
-                    if self.peek() == Some('}') { None } else { Some(self.number().ok_or_else(|| bad(self.source))?) }
+                    if self.peek() == Some('}') {
+                        None
+                    } else {
+                        Some(self.number().ok_or_else(|| bad(self.source))?)
+                    }
                 } else {
                     Some(min)
                 };
@@ -276,8 +283,20 @@ fn ends_atom(atom: &Atom, text: &[char], pos: usize) -> BTreeSet<usize> {
             .map(|_| pos + 1)
             .into_iter()
             .collect(),
-        Atom::Start => if pos == 0 { BTreeSet::from([pos]) } else { BTreeSet::new() },
-        Atom::End => if pos == text.len() { BTreeSet::from([pos]) } else { BTreeSet::new() },
+        Atom::Start => {
+            if pos == 0 {
+                BTreeSet::from([pos])
+            } else {
+                BTreeSet::new()
+            }
+        }
+        Atom::End => {
+            if pos == text.len() {
+                BTreeSet::from([pos])
+            } else {
+                BTreeSet::new()
+            }
+        }
         Atom::Group(alts) => ends_alts(alts, text, pos),
     }
 }

@@ -33,8 +33,9 @@ fn amount(attrs: &Value, field: &str) -> AwsResult<i64> {
 /// Parses the `Policies` member (a JSON array of policies) at time `now`.
 /// Returns the policies with their due times (`expiration` known first).
 pub(crate) fn parse(text: &str, now: Timestamp) -> AwsResult<Vec<ParamPolicy>> {
-    let list: Vec<Value> = serde_json::from_str(text)
-        .map_err(|_| AwsError::new(ErrorCode::InvalidPolicyTypeException, "Policies must be a JSON array of policy objects."))?;
+    let list: Vec<Value> = serde_json::from_str(text).map_err(|_| {
+        AwsError::new(ErrorCode::InvalidPolicyTypeException, "Policies must be a JSON array of policy objects.")
+    })?;
     if list.len() > MAX_POLICIES {
         return Err(AwsError::new(
             ErrorCode::PoliciesLimitExceededException,
@@ -77,7 +78,10 @@ pub(crate) fn parse(text: &str, now: Timestamp) -> AwsResult<Vec<ParamPolicy>> {
             }
         };
         if out.iter().any(|q: &ParamPolicy| q.policy_type == kind) {
-            return Err(AwsError::new(ErrorCode::IncompatiblePolicyException, format!("Only one {kind} policy is allowed.")));
+            return Err(AwsError::new(
+                ErrorCode::IncompatiblePolicyException,
+                format!("Only one {kind} policy is allowed."),
+            ));
         }
         out.push(ParamPolicy { policy_type: kind, text: p.to_string(), due, status: "Pending".to_string() });
     }
@@ -105,7 +109,8 @@ impl ParamsState {
         let mut best: Option<ParamsDue> = None;
         for p in self.parameters.values() {
             for (index, policy) in p.policies.iter().enumerate() {
-                if policy.status == "Pending" && policy.due <= until && best.as_ref().is_none_or(|b| policy.due < b.at) {
+                if policy.status == "Pending" && policy.due <= until && best.as_ref().is_none_or(|b| policy.due < b.at)
+                {
                     best = Some(ParamsDue { arn: p.arn.clone(), index, at: policy.due });
                 }
             }

@@ -37,7 +37,11 @@ impl<'a> KeyFilter<'a> {
 }
 
 /// Builds the full request context for `request` made by `principal`.
-pub fn build_request_context(world: &IamWorld, request: &AuthorizationRequest<'_>, principal: &ResolvedPrincipal<'_>) -> RequestContext {
+pub fn build_request_context(
+    world: &IamWorld,
+    request: &AuthorizationRequest<'_>,
+    principal: &ResolvedPrincipal<'_>,
+) -> RequestContext {
     build_filtered(world, request, principal, None)
 }
 
@@ -74,7 +78,9 @@ pub fn build_filtered(
         if want("aws:PrincipalIsAWSService") {
             ctx.push_unchecked("aws:PrincipalIsAWSService", ContextValue::Bool(false));
         }
-        if let Some(org) = world.organization.as_ref().filter(|_| want("aws:PrincipalOrgID") || want("aws:PrincipalOrgPaths")) {
+        if let Some(org) =
+            world.organization.as_ref().filter(|_| want("aws:PrincipalOrgID") || want("aws:PrincipalOrgPaths"))
+        {
             if let Some(path) = org.org_path(&identity.account) {
                 if want("aws:PrincipalOrgID") {
                     ctx.push_unchecked("aws:PrincipalOrgID", ContextValue::String(org.id.clone()));
@@ -128,7 +134,8 @@ pub fn build_filtered(
     if want("aws:ResourceAccount") {
         ctx.push_unchecked("aws:ResourceAccount", ContextValue::String(request.resource_account.to_string()));
     }
-    if let Some(org) = world.organization.as_ref().filter(|_| want("aws:ResourceOrgID") || want("aws:ResourceOrgPaths")) {
+    if let Some(org) = world.organization.as_ref().filter(|_| want("aws:ResourceOrgID") || want("aws:ResourceOrgPaths"))
+    {
         if let Some(path) = org.org_path(request.resource_account) {
             if want("aws:ResourceOrgID") {
                 ctx.push_unchecked("aws:ResourceOrgID", ContextValue::String(org.id.clone()));
@@ -181,7 +188,7 @@ mod tests {
     use crate::clock::Timestamp;
     use crate::policy::document::PolicyDocument;
     use crate::policy::world_doc::load_world;
-    use crate::world::{Caller, CallContext};
+    use crate::world::{CallContext, Caller};
 
     #[test]
     fn fills_global_and_kms_keys_and_filters_what_no_policy_reads() {
@@ -190,7 +197,9 @@ mod tests {
                 "sessions":[{"role":"arn:aws:iam::111122223333:role/svc/App","sessionName":"s1","sessionTags":{"team":"red"}}]}"#,
         )
         .unwrap();
-        let mut call = CallContext::new(Caller::from_arn("arn:aws:sts::111122223333:assumed-role/App/s1").unwrap(), "us-east-1").via("secretsmanager");
+        let mut call =
+            CallContext::new(Caller::from_arn("arn:aws:sts::111122223333:assumed-role/App/s1").unwrap(), "us-east-1")
+                .via("secretsmanager");
         call.source_ip = Some("10.0.0.1".into());
         let extra = vec![("kms:EncryptionContext:k".to_string(), ContextValue::String("v".into()))];
         let request = AuthorizationRequest {

@@ -248,7 +248,9 @@ fn parse_for(base: BaseOp, text: &str) -> Parsed {
             "false" => Parsed::Bool(false),
             _ => Parsed::Invalid,
         },
-        BinaryEquals => base64::engine::general_purpose::STANDARD.decode(text).map(Parsed::Binary).unwrap_or(Parsed::Invalid),
+        BinaryEquals => {
+            base64::engine::general_purpose::STANDARD.decode(text).map(Parsed::Binary).unwrap_or(Parsed::Invalid)
+        }
         IpAddress => Cidr::parse(text).map(Parsed::Ip).unwrap_or(Parsed::Invalid),
         ArnEquals | ArnLike => Parsed::Arn(ArnPattern::compile(text)),
     }
@@ -359,7 +361,9 @@ fn value_matches(base: BaseOp, value: &ConditionValue, item: ItemRef<'_>, ctx: &
 fn resolve_template(base: BaseOp, template: &Template, ctx: &RequestContext) -> Option<Parsed> {
     match base {
         BaseOp::StringLike => Some(Parsed::Glob(Glob::from_tokens(template.render_tokens(ctx, true)?))),
-        BaseOp::ArnEquals | BaseOp::ArnLike => Some(Parsed::Arn(ArnPattern::from_tokens(template.render_tokens(ctx, true)?))),
+        BaseOp::ArnEquals | BaseOp::ArnLike => {
+            Some(Parsed::Arn(ArnPattern::from_tokens(template.render_tokens(ctx, true)?)))
+        }
         other => Some(parse_for(other, &template.render(ctx)?)),
     }
 }
@@ -504,7 +508,10 @@ mod tests {
     #[test]
     fn operator_names_parse() {
         let op = Operator::parse("ForAnyValue:StringNotLikeIfExists").unwrap();
-        assert_eq!((op.base, op.negated, op.if_exists, op.qualifier), (BaseOp::StringLike, true, true, SetQualifier::ForAnyValue));
+        assert_eq!(
+            (op.base, op.negated, op.if_exists, op.qualifier),
+            (BaseOp::StringLike, true, true, SetQualifier::ForAnyValue)
+        );
         assert!(Operator::parse("NullIfExists").is_none());
         assert!(Operator::parse("stringequals").is_none());
     }

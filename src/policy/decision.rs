@@ -182,12 +182,19 @@ impl Decision {
 
     /// What a policy type said (`NotApplicable` when it was not consulted).
     pub fn type_outcome(&self, policy_type: PolicyType) -> TypeOutcome {
-        self.policies.iter().find(|p| p.policy_type == policy_type).map(|p| p.outcome).unwrap_or(TypeOutcome::NotApplicable)
+        self.policies
+            .iter()
+            .find(|p| p.policy_type == policy_type)
+            .map(|p| p.outcome)
+            .unwrap_or(TypeOutcome::NotApplicable)
     }
 
     /// The `AccessDeniedException` AWS would return, in AWS's message shape.
     pub fn access_denied_error(&self, request: &super::evaluate::AuthorizationRequest<'_>) -> AwsError {
-        AwsError::new(ErrorCode::AccessDeniedException, self.denied_message(&request.call.caller.arn, request.action, request.resource_arn))
+        AwsError::new(
+            ErrorCode::AccessDeniedException,
+            self.denied_message(&request.call.caller.arn, request.action, request.resource_arn),
+        )
     }
 
     /// The AccessDenied message for `caller` doing `action` on `resource`.
@@ -199,7 +206,9 @@ impl Decision {
                 let article = if kind.phrase().starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
                 format!("{head} with an explicit deny in {article} {}", kind.phrase())
             }
-            Outcome::ImplicitDeny | Outcome::Allow => format!("{head} because no {} allows the {action} action", kind.phrase()),
+            Outcome::ImplicitDeny | Outcome::Allow => {
+                format!("{head} because no {} allows the {action} action", kind.phrase())
+            }
         }
     }
 }

@@ -248,7 +248,15 @@ fn parse_statement(index: usize, value: &Value, variables: bool) -> Result<State
     for key in map.keys() {
         if !matches!(
             key.as_str(),
-            "Sid" | "Effect" | "Principal" | "NotPrincipal" | "Action" | "NotAction" | "Resource" | "NotResource" | "Condition"
+            "Sid"
+                | "Effect"
+                | "Principal"
+                | "NotPrincipal"
+                | "Action"
+                | "NotAction"
+                | "Resource"
+                | "NotResource"
+                | "Condition"
         ) {
             return Err(format!("Statement {index} has an unknown element \"{key}\""));
         }
@@ -303,7 +311,8 @@ fn parse_statement(index: usize, value: &Value, variables: bool) -> Result<State
         None => {}
         Some(Value::Object(ops)) => {
             for (op, keys) in ops {
-                let keys = keys.as_object().ok_or_else(|| format!("Statement {index}: Condition {op} must be an object"))?;
+                let keys =
+                    keys.as_object().ok_or_else(|| format!("Statement {index}: Condition {op} must be an object"))?;
                 for (key, values) in keys {
                     let values = condition_values(values).map_err(|e| format!("Statement {index}: {op} {key}: {e}"))?;
                     conditions.push(Condition::new(op, key, values, variables)?);
@@ -321,7 +330,8 @@ impl PolicyDocument {
     /// statement without `Action`. Unknown condition operators parse (they
     /// never hold) so validation can point at them.
     pub fn parse(text: &str) -> Result<PolicyDocument, AwsError> {
-        let root: Value = serde_json::from_str(text).map_err(|e| malformed(format!("The policy is not valid JSON: {e}")))?;
+        let root: Value =
+            serde_json::from_str(text).map_err(|e| malformed(format!("The policy is not valid JSON: {e}")))?;
         let map = root.as_object().ok_or_else(|| malformed("The policy must be a JSON object"))?;
         for key in map.keys() {
             if !matches!(key.as_str(), "Version" | "Id" | "Statement") {
@@ -332,7 +342,9 @@ impl PolicyDocument {
             None => (PolicyVersion::V2008, false),
             Some(Value::String(v)) if v == "2012-10-17" => (PolicyVersion::V2012, true),
             Some(Value::String(v)) if v == "2008-10-17" => (PolicyVersion::V2008, true),
-            Some(other) => return Err(malformed(format!("The policy Version {other} is not supported (use 2012-10-17)"))),
+            Some(other) => {
+                return Err(malformed(format!("The policy Version {other} is not supported (use 2012-10-17)")))
+            }
         };
         let id = match map.get("Id") {
             None => None,
@@ -354,7 +366,14 @@ impl PolicyDocument {
             .map_err(malformed)?;
         let context_keys = referenced_keys(&statements);
         Ok(PolicyDocument {
-            inner: Arc::new(ParsedPolicy { text: text.to_string(), version, version_present, id, statements, context_keys }),
+            inner: Arc::new(ParsedPolicy {
+                text: text.to_string(),
+                version,
+                version_present,
+                id,
+                statements,
+                context_keys,
+            }),
         })
     }
 
@@ -392,7 +411,14 @@ impl PolicyDocument {
     pub fn empty() -> PolicyDocument {
         let text = r#"{"Version":"2012-10-17","Statement":[]}"#.to_string();
         PolicyDocument {
-            inner: Arc::new(ParsedPolicy { text, version: PolicyVersion::V2012, version_present: true, id: None, statements: Vec::new(), context_keys: Vec::new() }),
+            inner: Arc::new(ParsedPolicy {
+                text,
+                version: PolicyVersion::V2012,
+                version_present: true,
+                id: None,
+                statements: Vec::new(),
+                context_keys: Vec::new(),
+            }),
         }
     }
 
@@ -458,9 +484,14 @@ mod tests {
 
     #[test]
     fn variables_only_in_2012() {
-        let v12 = PolicyDocument::parse(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"x","Resource":"a/${aws:username}"}]}"#).unwrap();
+        let v12 = PolicyDocument::parse(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"x","Resource":"a/${aws:username}"}]}"#,
+        )
+        .unwrap();
         assert!(v12.statements()[0].resource.as_ref().unwrap().patterns[0].template.is_some());
-        let v08 = PolicyDocument::parse(r#"{"Statement":[{"Effect":"Allow","Action":"x","Resource":"a/${aws:username}"}]}"#).unwrap();
+        let v08 =
+            PolicyDocument::parse(r#"{"Statement":[{"Effect":"Allow","Action":"x","Resource":"a/${aws:username}"}]}"#)
+                .unwrap();
         assert!(v08.statements()[0].resource.as_ref().unwrap().patterns[0].template.is_none());
         assert_eq!(v08.version(), PolicyVersion::V2008);
     }

@@ -18,7 +18,9 @@
 use super::builder::{build_filtered, KeyFilter};
 use super::conditions::Condition;
 use super::context::{ContextValue, RequestContext};
-use super::decision::{Decision, FailedCondition, FlowNode, FlowStep, MatchedStatement, Outcome, PolicyType, PolicyTypeResult, TypeOutcome};
+use super::decision::{
+    Decision, FailedCondition, FlowNode, FlowStep, MatchedStatement, Outcome, PolicyType, PolicyTypeResult, TypeOutcome,
+};
 use super::document::{Effect, PolicyDocument, Statement};
 use super::iam::{IamWorld, NamedPolicy, ResolvedPrincipal};
 use super::kms::{check_grant, is_cross_account_action, GrantCheck, GrantView, GranteeMatch};
@@ -317,7 +319,9 @@ fn run(world: &IamWorld, request: &AuthorizationRequest<'_>, explain: bool) -> D
     // Only keys some applicable policy reads can change the decision, so
     // only those are built (the explanation never lists the context).
     let mut filter = KeyFilter::default();
-    for p in principal.identity_policies.iter().chain(principal.boundary.iter()).chain(principal.session_policies.iter()) {
+    for p in
+        principal.identity_policies.iter().chain(principal.boundary.iter()).chain(principal.session_policies.iter())
+    {
         filter.add_policy(p.document);
     }
     if let Some(doc) = request.resource_policy {
@@ -338,7 +342,13 @@ fn run(world: &IamWorld, request: &AuthorizationRequest<'_>, explain: bool) -> D
     decide(world, request, &principal, &ctx, explain)
 }
 
-fn finish(ex: Explainer, outcome: Outcome, decided_by: Option<PolicyType>, reason: String, cross_account: bool) -> Decision {
+fn finish(
+    ex: Explainer,
+    outcome: Outcome,
+    decided_by: Option<PolicyType>,
+    reason: String,
+    cross_account: bool,
+) -> Decision {
     let mut ex = ex;
     let answer = match outcome {
         Outcome::Allow => "Allow",
@@ -371,9 +381,17 @@ fn decide(
     let cross_account = !caller.is_service() && caller.account != request.resource_account;
 
     // Evaluate every applicable policy once; denies anywhere win.
-    let scp = evaluate_org(world, &caller.account, OrgPolicyKind::ServiceControl, &s, &mut ex, PolicyType::ServiceControl);
+    let scp =
+        evaluate_org(world, &caller.account, OrgPolicyKind::ServiceControl, &s, &mut ex, PolicyType::ServiceControl);
     let rcp = if request.resource_kind.supports_rcps() {
-        evaluate_org(world, request.resource_account, OrgPolicyKind::ResourceControl, &s, &mut ex, PolicyType::ResourceControl)
+        evaluate_org(
+            world,
+            request.resource_account,
+            OrgPolicyKind::ResourceControl,
+            &s,
+            &mut ex,
+            PolicyType::ResourceControl,
+        )
     } else {
         None
     };
@@ -414,26 +432,52 @@ fn decide(
     .map(|(_, t)| t);
     if let Some(source) = deny_source {
         ex.step(FlowNode::ExplicitDenyCheck, "yes", || format!("a Deny statement in the {} matched", source.phrase()));
-        return finish(ex, Outcome::ExplicitDeny, Some(source), format!("explicit deny in a {}", source.phrase()), cross_account);
+        return finish(
+            ex,
+            Outcome::ExplicitDeny,
+            Some(source),
+            format!("explicit deny in a {}", source.phrase()),
+            cross_account,
+        );
     }
     ex.step(FlowNode::ExplicitDenyCheck, "no", || "no Deny statement matched".to_string());
 
     // 2. SCPs.
     match scp {
         None => ex.step(FlowNode::ServiceControlPolicies, "skipped", || "no SCPs apply to this caller".to_string()),
-        Some((_, true)) => ex.step(FlowNode::ServiceControlPolicies, "yes", || "every level of the organization allows".to_string()),
+        Some((_, true)) => {
+            ex.step(FlowNode::ServiceControlPolicies, "yes", || "every level of the organization allows".to_string())
+        }
         Some((_, false)) => {
-            ex.step(FlowNode::ServiceControlPolicies, "no", || "some level of the organization has no allowing SCP".to_string());
-            return finish(ex, Outcome::ImplicitDeny, Some(PolicyType::ServiceControl), "no service control policy allows".into(), cross_account);
+            ex.step(FlowNode::ServiceControlPolicies, "no", || {
+                "some level of the organization has no allowing SCP".to_string()
+            });
+            return finish(
+                ex,
+                Outcome::ImplicitDeny,
+                Some(PolicyType::ServiceControl),
+                "no service control policy allows".into(),
+                cross_account,
+            );
         }
     }
     // 3. RCPs.
     match rcp {
         None => ex.step(FlowNode::ResourceControlPolicies, "skipped", || "no RCPs apply to this resource".to_string()),
-        Some((_, true)) => ex.step(FlowNode::ResourceControlPolicies, "yes", || "every level of the organization allows".to_string()),
+        Some((_, true)) => {
+            ex.step(FlowNode::ResourceControlPolicies, "yes", || "every level of the organization allows".to_string())
+        }
         Some((_, false)) => {
-            ex.step(FlowNode::ResourceControlPolicies, "no", || "some level of the organization has no allowing RCP".to_string());
-            return finish(ex, Outcome::ImplicitDeny, Some(PolicyType::ResourceControl), "no resource control policy allows".into(), cross_account);
+            ex.step(FlowNode::ResourceControlPolicies, "no", || {
+                "some level of the organization has no allowing RCP".to_string()
+            });
+            return finish(
+                ex,
+                Outcome::ImplicitDeny,
+                Some(PolicyType::ResourceControl),
+                "no resource control policy allows".into(),
+                cross_account,
+            );
         }
     }
 
@@ -461,33 +505,63 @@ fn decide(
     if caller.is_service() {
         // Service principals act only through resource policies that name them.
         let ok = level == Some(PrincipalMatch::Direct);
-        ex.step(FlowNode::ResourcePolicy, if ok { "yes" } else { "no" }, || "service principals need a resource policy naming them".into());
+        ex.step(FlowNode::ResourcePolicy, if ok { "yes" } else { "no" }, || {
+            "service principals need a resource policy naming them".into()
+        });
         return if ok {
-            finish(ex, Outcome::Allow, Some(PolicyType::ResourceBased), "the resource-based policy allows the service".into(), false)
+            finish(
+                ex,
+                Outcome::Allow,
+                Some(PolicyType::ResourceBased),
+                "the resource-based policy allows the service".into(),
+                false,
+            )
         } else {
-            finish(ex, Outcome::ImplicitDeny, Some(PolicyType::ResourceBased), "no resource-based policy allows the service".into(), false)
+            finish(
+                ex,
+                Outcome::ImplicitDeny,
+                Some(PolicyType::ResourceBased),
+                "no resource-based policy allows the service".into(),
+                false,
+            )
         };
     }
 
     if cross_account {
         // Both accounts must allow: the resource policy (any naming level) and the caller's side.
         let resource_ok = level.is_some_and(|l| l >= PrincipalMatch::Account);
-        ex.step(FlowNode::ResourcePolicy, if resource_ok { "yes" } else { "no" }, || "cross-account: the resource policy must allow the caller".into());
+        ex.step(FlowNode::ResourcePolicy, if resource_ok { "yes" } else { "no" }, || {
+            "cross-account: the resource policy must allow the caller".into()
+        });
         if !resource_ok {
-            return finish(ex, Outcome::ImplicitDeny, Some(PolicyType::ResourceBased), "no resource-based policy allows cross-account access".into(), true);
+            return finish(
+                ex,
+                Outcome::ImplicitDeny,
+                Some(PolicyType::ResourceBased),
+                "no resource-based policy allows cross-account access".into(),
+                true,
+            );
         }
         return identity_step(ex, identity_side, identity_gap, true, is_root);
     }
 
     if is_root {
-        ex.step(FlowNode::RootUser, "yes", || "the account root user is allowed in its own account unless denied".into());
+        ex.step(FlowNode::RootUser, "yes", || {
+            "the account root user is allowed in its own account unless denied".into()
+        });
         return finish(ex, Outcome::Allow, Some(PolicyType::IdentityBased), "account root user".into(), false);
     }
     match level {
         Some(PrincipalMatch::Direct) => {
             // User or session ARN (or `*`): granted directly, not capped by boundary or session policies.
             ex.step(FlowNode::ResourcePolicy, "yes", || "the resource policy names the caller directly".into());
-            finish(ex, Outcome::Allow, Some(PolicyType::ResourceBased), "the resource-based policy allows the caller".into(), false)
+            finish(
+                ex,
+                Outcome::Allow,
+                Some(PolicyType::ResourceBased),
+                "the resource-based policy allows the caller".into(),
+                false,
+            )
         }
         Some(PrincipalMatch::Role) => {
             // Role ARN: no identity policy needed, but boundary and session policies cap it.
@@ -496,7 +570,11 @@ fn decide(
         }
         _ => {
             ex.step(FlowNode::ResourcePolicy, if level.is_some() { "delegates" } else { "no" }, || {
-                if level.is_some() { "the resource policy names the account: identity policies decide".into() } else { "no resource policy allows".into() }
+                if level.is_some() {
+                    "the resource policy names the account: identity policies decide".into()
+                } else {
+                    "no resource policy allows".into()
+                }
             });
             identity_step(ex, identity_side, identity_gap, false, false)
         }
@@ -504,23 +582,55 @@ fn decide(
 }
 
 fn role_capped(mut ex: Explainer, boundary_ok: bool, session_ok: bool) -> Decision {
-    ex.step(FlowNode::PermissionsBoundary, if boundary_ok { "yes" } else { "no" }, || "caps grants to the role ARN".into());
+    ex.step(FlowNode::PermissionsBoundary, if boundary_ok { "yes" } else { "no" }, || {
+        "caps grants to the role ARN".into()
+    });
     if !boundary_ok {
-        return finish(ex, Outcome::ImplicitDeny, Some(PolicyType::PermissionsBoundary), "no permissions boundary allows".into(), false);
+        return finish(
+            ex,
+            Outcome::ImplicitDeny,
+            Some(PolicyType::PermissionsBoundary),
+            "no permissions boundary allows".into(),
+            false,
+        );
     }
     ex.step(FlowNode::SessionPolicies, if session_ok { "yes" } else { "no" }, || "caps grants to the role ARN".into());
     if !session_ok {
         return finish(ex, Outcome::ImplicitDeny, Some(PolicyType::Session), "no session policy allows".into(), false);
     }
-    finish(ex, Outcome::Allow, Some(PolicyType::ResourceBased), "the resource-based policy allows the caller's role".into(), false)
+    finish(
+        ex,
+        Outcome::Allow,
+        Some(PolicyType::ResourceBased),
+        "the resource-based policy allows the caller's role".into(),
+        false,
+    )
 }
 
-fn identity_step(mut ex: Explainer, identity_side: bool, gap: PolicyType, cross_account: bool, is_root: bool) -> Decision {
+fn identity_step(
+    mut ex: Explainer,
+    identity_side: bool,
+    gap: PolicyType,
+    cross_account: bool,
+    is_root: bool,
+) -> Decision {
     if identity_side {
-        ex.step(FlowNode::IdentityPolicies, "yes", || if is_root { "account root user".into() } else { "an identity-based policy allows".into() });
+        ex.step(FlowNode::IdentityPolicies, "yes", || {
+            if is_root {
+                "account root user".into()
+            } else {
+                "an identity-based policy allows".into()
+            }
+        });
         ex.step(FlowNode::PermissionsBoundary, "yes", || "absent or allows".into());
         ex.step(FlowNode::SessionPolicies, "yes", || "absent or allow".into());
-        return finish(ex, Outcome::Allow, Some(PolicyType::IdentityBased), "identity-based policies allow".into(), cross_account);
+        return finish(
+            ex,
+            Outcome::Allow,
+            Some(PolicyType::IdentityBased),
+            "identity-based policies allow".into(),
+            cross_account,
+        );
     }
     let node = match gap {
         PolicyType::PermissionsBoundary => FlowNode::PermissionsBoundary,
@@ -554,14 +664,28 @@ fn decide_kms(
     let caller = &principal.identity;
     if request.resource_policy.is_none() {
         ex.step(FlowNode::KeyPolicyPresent, "no", || "a KMS key without a key policy cannot be used".into());
-        return finish(ex, Outcome::ImplicitDeny, Some(PolicyType::ResourceBased), "the KMS key has no key policy".into(), cross_account);
+        return finish(
+            ex,
+            Outcome::ImplicitDeny,
+            Some(PolicyType::ResourceBased),
+            "the KMS key has no key policy".into(),
+            cross_account,
+        );
     }
     ex.step(FlowNode::KeyPolicyPresent, "yes", || "the key has a key policy".into());
     if cross_account {
         let ok = is_cross_account_action(request.action);
-        ex.step(FlowNode::CrossAccountOperation, if ok { "yes" } else { "no" }, || format!("{} cross-account", request.action));
+        ex.step(FlowNode::CrossAccountOperation, if ok { "yes" } else { "no" }, || {
+            format!("{} cross-account", request.action)
+        });
         if !ok {
-            return finish(ex, Outcome::ImplicitDeny, Some(PolicyType::ResourceBased), format!("{} cannot be used on a key in another account", request.action), true);
+            return finish(
+                ex,
+                Outcome::ImplicitDeny,
+                Some(PolicyType::ResourceBased),
+                format!("{} cannot be used on a key in another account", request.action),
+                true,
+            );
         }
     }
     // The allow the key policy (plus IAM) gives, before grants.
@@ -575,7 +699,10 @@ fn decide_kms(
     } else {
         match level {
             Some(PrincipalMatch::Direct) => (true, PolicyType::ResourceBased),
-            Some(PrincipalMatch::Role) => (boundary_ok && session_ok, if boundary_ok { PolicyType::Session } else { PolicyType::PermissionsBoundary }),
+            Some(PrincipalMatch::Role) => (
+                boundary_ok && session_ok,
+                if boundary_ok { PolicyType::Session } else { PolicyType::PermissionsBoundary },
+            ),
             Some(PrincipalMatch::Account) => (identity_side, identity_gap),
             _ => (false, PolicyType::ResourceBased),
         }
@@ -586,10 +713,22 @@ fn decide_kms(
         None => "the key policy does not allow the caller".into(),
     });
     if level == Some(PrincipalMatch::Account) || cross_account {
-        ex.step(FlowNode::IdentityPolicies, if identity_side { "yes" } else { "no" }, || "IAM policies (capped by boundary and session policies)".into());
+        ex.step(FlowNode::IdentityPolicies, if identity_side { "yes" } else { "no" }, || {
+            "IAM policies (capped by boundary and session policies)".into()
+        });
     }
     if policy_allows {
-        return finish(ex, Outcome::Allow, Some(if level == Some(PrincipalMatch::Account) { PolicyType::IdentityBased } else { PolicyType::ResourceBased }), "the key policy allows".into(), cross_account);
+        return finish(
+            ex,
+            Outcome::Allow,
+            Some(if level == Some(PrincipalMatch::Account) {
+                PolicyType::IdentityBased
+            } else {
+                PolicyType::ResourceBased
+            }),
+            "the key policy allows".into(),
+            cross_account,
+        );
     }
     // Grants: allow only, never deny.
     let explaining = ex.on;
@@ -605,7 +744,12 @@ fn decide_kms(
         };
         if let Some(slot) = grant_slot.as_deref_mut() {
             if allows {
-                slot.matched.push(MatchedStatement { policy: "grant".into(), statement: grant.grant_id.clone(), effect: "Allow".into(), principal_match: None });
+                slot.matched.push(MatchedStatement {
+                    policy: "grant".into(),
+                    statement: grant.grant_id.clone(),
+                    effect: "Allow".into(),
+                    principal_match: None,
+                });
             } else if check != GrantCheck::OtherGrantee {
                 slot.note = Some(format!("grant {}: {check:?}", grant.grant_id));
             }
@@ -625,7 +769,9 @@ fn decide_kms(
         TypeOutcome::ImplicitDeny
     };
     ex.set_outcome(PolicyType::Grant, grant_outcome, None);
-    ex.step(FlowNode::Grants, if granted { "yes" } else { "no" }, || format!("{} grant(s) on the key", request.grants.len()));
+    ex.step(FlowNode::Grants, if granted { "yes" } else { "no" }, || {
+        format!("{} grant(s) on the key", request.grants.len())
+    });
     if granted {
         return finish(ex, Outcome::Allow, Some(PolicyType::Grant), "a grant allows".into(), cross_account);
     }

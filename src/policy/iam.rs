@@ -11,7 +11,7 @@ use super::org::Organization;
 use super::principal::{CallerIdentity, PrincipalType};
 use crate::clock::Timestamp;
 use crate::error::{AwsError, ErrorCode};
-use crate::world::{Caller, CallContext};
+use crate::world::{CallContext, Caller};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -178,7 +178,8 @@ fn default_max_session() -> u32 {
 
 /// Whether `arn` is `arn:aws:iam::<account>:<kind><path><name>`.
 fn names_entity(arn: &str, account: &str, kind: &str, path: &str, name: &str) -> bool {
-    let rest = arn.strip_prefix("arn:aws:iam::").and_then(|r| r.strip_prefix(account)).and_then(|r| r.strip_prefix(':'));
+    let rest =
+        arn.strip_prefix("arn:aws:iam::").and_then(|r| r.strip_prefix(account)).and_then(|r| r.strip_prefix(':'));
     let rest = rest.and_then(|r| r.strip_prefix(kind)).and_then(|r| r.strip_prefix(path));
     rest == Some(name)
 }
@@ -426,7 +427,11 @@ impl IamWorld {
                     self.push_attached(&mut resolved.identity_policies, &user.inline_policies, &user.managed_policies);
                     for group_name in &user.groups {
                         if let Some(group) = self.group(&user.account, group_name) {
-                            self.push_attached(&mut resolved.identity_policies, &group.inline_policies, &group.managed_policies);
+                            self.push_attached(
+                                &mut resolved.identity_policies,
+                                &group.inline_policies,
+                                &group.managed_policies,
+                            );
                         }
                     }
                     resolved.boundary = self.boundary(user.permissions_boundary.as_ref());
@@ -488,22 +493,39 @@ impl IamWorld {
         }
         let role = self
             .role_by_arn(role_arn)
-            .ok_or_else(|| AwsError::new(ErrorCode::AccessDeniedException, format!("User: {} is not authorized to perform: sts:AssumeRole on resource: {role_arn}", call.caller.arn)))?
+            .ok_or_else(|| {
+                AwsError::new(
+                    ErrorCode::AccessDeniedException,
+                    format!(
+                        "User: {} is not authorized to perform: sts:AssumeRole on resource: {role_arn}",
+                        call.caller.arn
+                    ),
+                )
+            })?
             .clone();
         let duration = duration_seconds.unwrap_or(3600);
         if duration < 900 || duration > role.max_session_duration {
-            return Err(AwsError::validation("The requested DurationSeconds exceeds the MaxSessionDuration set for this role."));
+            return Err(AwsError::validation(
+                "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.",
+            ));
         }
         let session_doc = match session_policy {
-            Some(text) => Some(PolicyDocument::parse(text).map_err(|e| AwsError::new(ErrorCode::MalformedPolicyDocument, e.message))?),
+            Some(text) => Some(
+                PolicyDocument::parse(text)
+                    .map_err(|e| AwsError::new(ErrorCode::MalformedPolicyDocument, e.message))?,
+            ),
             None => None,
         };
         let mut extra = Vec::new();
         for tag in session_tags {
-            extra.push((format!("aws:RequestTag/{}", tag.key), super::context::ContextValue::String(tag.value.clone())));
+            extra
+                .push((format!("aws:RequestTag/{}", tag.key), super::context::ContextValue::String(tag.value.clone())));
         }
         if !session_tags.is_empty() {
-            extra.push(("aws:TagKeys".to_string(), super::context::ContextValue::StringList(session_tags.iter().map(|t| t.key.clone()).collect())));
+            extra.push((
+                "aws:TagKeys".to_string(),
+                super::context::ContextValue::StringList(session_tags.iter().map(|t| t.key.clone()).collect()),
+            ));
         }
         let mut actions = vec!["sts:AssumeRole"];
         if !session_tags.is_empty() {

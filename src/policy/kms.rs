@@ -169,7 +169,13 @@ pub enum GrantCheck {
 }
 
 /// Checks one grant against a request.
-pub fn check_grant(grant: &GrantView, action: &str, caller: &CallerIdentity, ctx: &RequestContext, tokens: &[String]) -> GrantCheck {
+pub fn check_grant(
+    grant: &GrantView,
+    action: &str,
+    caller: &CallerIdentity,
+    ctx: &RequestContext,
+    tokens: &[String],
+) -> GrantCheck {
     let Some(op) = kms_operation(action) else {
         return GrantCheck::OtherOperation;
     };
@@ -190,7 +196,8 @@ pub fn check_grant(grant: &GrantView, action: &str, caller: &CallerIdentity, ctx
     if let Some(constraints) = &grant.constraints {
         let request = request_encryption_context(ctx);
         if let Some(equals) = &constraints.encryption_context_equals {
-            let same = request.len() == equals.len() && request.iter().all(|(k, v)| equals.get(*k).is_some_and(|x| x == v));
+            let same =
+                request.len() == equals.len() && request.iter().all(|(k, v)| equals.get(*k).is_some_and(|x| x == v));
             if !same {
                 return GrantCheck::ConstraintFailed;
             }

@@ -25,8 +25,14 @@ const CATALOGUE: &[(&str, &str)] = &[
         "AWSKeyManagementServicePowerUser",
         r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["kms:CreateAlias","kms:CreateKey","kms:DeleteAlias","kms:Describe*","kms:GenerateRandom","kms:Get*","kms:List*","kms:TagResource","kms:UntagResource","iam:ListGroups","iam:ListRoles","iam:ListUsers"],"Resource":"*"}]}"#,
     ),
-    ("SecretsManagerReadWrite", r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["secretsmanager:*","kms:DescribeKey","kms:ListAliases","kms:ListKeys"],"Resource":"*"}]}"#),
-    ("AmazonSSMReadOnlyAccess", r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["ssm:Describe*","ssm:Get*","ssm:List*"],"Resource":"*"}]}"#),
+    (
+        "SecretsManagerReadWrite",
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["secretsmanager:*","kms:DescribeKey","kms:ListAliases","kms:ListKeys"],"Resource":"*"}]}"#,
+    ),
+    (
+        "AmazonSSMReadOnlyAccess",
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["ssm:Describe*","ssm:Get*","ssm:List*"],"Resource":"*"}]}"#,
+    ),
 ];
 
 /// An AWS managed policy from the catalogue, by ARN.
@@ -87,7 +93,8 @@ pub fn default_key_policy(account: &str) -> PolicyDocument {
 
 /// An AWS managed key's policy, parsed.
 pub fn aws_managed_key_policy(account: &str, region: &str, service: &str) -> PolicyDocument {
-    PolicyDocument::parse(&aws_managed_key_policy_text(account, region, service)).unwrap_or_else(|_| PolicyDocument::empty())
+    PolicyDocument::parse(&aws_managed_key_policy_text(account, region, service))
+        .unwrap_or_else(|_| PolicyDocument::empty())
 }
 
 #[cfg(test)]
@@ -98,7 +105,9 @@ mod tests {
     #[test]
     fn generated_policies_parse() {
         assert!(PolicyDocument::parse(&default_key_policy_text("111122223333")).is_ok());
-        assert!(PolicyDocument::parse(&aws_managed_key_policy_text("111122223333", "us-east-1", "secretsmanager")).is_ok());
+        assert!(
+            PolicyDocument::parse(&aws_managed_key_policy_text("111122223333", "us-east-1", "secretsmanager")).is_ok()
+        );
         assert!(PolicyDocument::parse(&aws_managed_key_policy_text("111122223333", "us-east-1", "ssm")).is_ok());
         for name in aws_managed_policy_names() {
             assert!(aws_managed_policy(&format!("{AWS_MANAGED_PREFIX}{name}")).is_some(), "{name}");

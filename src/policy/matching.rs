@@ -118,7 +118,9 @@ impl Glob {
     /// Compiles a token list produced by variable substitution.
     pub fn from_tokens(toks: Vec<Tok>) -> Glob {
         if toks.iter().all(|t| matches!(t, Tok::Lit(_))) {
-            return Glob::Exact(toks.iter().filter_map(|t| if let Tok::Lit(c) = t { Some(*c) } else { None }).collect());
+            return Glob::Exact(
+                toks.iter().filter_map(|t| if let Tok::Lit(c) = t { Some(*c) } else { None }).collect(),
+            );
         }
         Glob::General(toks)
     }
@@ -191,7 +193,8 @@ impl ArnPattern {
                 last.push(tok.clone());
             }
         }
-        let arn_shaped = segments.first().is_some_and(|s| s.as_slice() == [Tok::Lit('a'), Tok::Lit('r'), Tok::Lit('n')]);
+        let arn_shaped =
+            segments.first().is_some_and(|s| s.as_slice() == [Tok::Lit('a'), Tok::Lit('r'), Tok::Lit('n')]);
         if arn_shaped {
             ArnPattern::Segments(segments.into_iter().map(Glob::from_tokens).collect())
         } else {

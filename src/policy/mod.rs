@@ -58,6 +58,8 @@ pub use iam::{Group, IamWorld, InlinePolicy, ManagedPolicy, Role, Session, Tag, 
 pub use kms::{GrantConstraints, GrantView};
 pub use managed::{aws_managed_key_policy, aws_managed_key_policy_text, default_key_policy, default_key_policy_text};
 pub use org::{OrgPolicyKind, Organization};
-pub use simulate::{simulate_custom_policy, simulate_principal_policy, SimulationRequest, SimulationResource, SimulationResult};
+pub use simulate::{
+    simulate_custom_policy, simulate_principal_policy, SimulationRequest, SimulationResource, SimulationResult,
+};
 pub use validate::{validate, Diagnostic, PolicyKind, Severity};
 pub use world_doc::{load_world, WorldDocument};

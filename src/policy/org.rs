@@ -136,7 +136,11 @@ impl Organization {
 
     /// Adds an OU under `parent_id`, with the default policies attached.
     pub fn add_ou(&mut self, id: &str, name: &str, parent_id: &str) {
-        self.ous.push(OrganizationalUnit { id: id.to_string(), name: name.to_string(), parent_id: parent_id.to_string() });
+        self.ous.push(OrganizationalUnit {
+            id: id.to_string(),
+            name: name.to_string(),
+            parent_id: parent_id.to_string(),
+        });
         self.attach_defaults(id);
     }
 
@@ -156,7 +160,8 @@ impl Organization {
     /// Attaches a policy to a target (idempotent).
     pub fn attach(&mut self, policy_id: &str, target_id: &str) {
         if !self.attachments.iter().any(|a| a.policy_id == policy_id && a.target_id == target_id) {
-            self.attachments.push(PolicyAttachment { policy_id: policy_id.to_string(), target_id: target_id.to_string() });
+            self.attachments
+                .push(PolicyAttachment { policy_id: policy_id.to_string(), target_id: target_id.to_string() });
         }
     }
 

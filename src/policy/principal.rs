@@ -79,10 +79,13 @@ impl CallerIdentity {
             return identity;
         }
         let mut parts = arn.splitn(6, ':');
-        let (service, account, resource) = match (parts.next(), parts.next(), parts.next(), parts.next(), parts.next(), parts.next()) {
-            (Some("arn"), Some(_), Some(service), Some(_), Some(account), Some(resource)) => (service, account, resource),
-            _ => return identity,
-        };
+        let (service, account, resource) =
+            match (parts.next(), parts.next(), parts.next(), parts.next(), parts.next(), parts.next()) {
+                (Some("arn"), Some(_), Some(service), Some(_), Some(account), Some(resource)) => {
+                    (service, account, resource)
+                }
+                _ => return identity,
+            };
         identity.account = account.to_string();
         match service {
             "iam" if resource == "root" => identity.kind = PrincipalType::Account,
@@ -147,7 +150,8 @@ fn names_account(value: &str, account: &str) -> bool {
     if account.is_empty() {
         return false;
     }
-    value == account || (value.starts_with("arn:") && value.ends_with(":root") && value.split(':').nth(4) == Some(account))
+    value == account
+        || (value.starts_with("arn:") && value.ends_with(":root") && value.split(':').nth(4) == Some(account))
 }
 
 /// How `value` (one `AWS` principal entry) names the caller.
@@ -184,8 +188,12 @@ pub fn principal_match(element: &PrincipalElement, caller: &CallerIdentity) -> P
     for (kind, value) in &element.entries {
         let found = match kind {
             PrincipalKind::Aws => aws_entry_match(value, caller),
-            PrincipalKind::Service if caller.is_service() && value.eq_ignore_ascii_case(&caller.arn) => PrincipalMatch::Direct,
-            PrincipalKind::Federated if caller.kind == PrincipalType::FederatedUser && value == &caller.arn => PrincipalMatch::Direct,
+            PrincipalKind::Service if caller.is_service() && value.eq_ignore_ascii_case(&caller.arn) => {
+                PrincipalMatch::Direct
+            }
+            PrincipalKind::Federated if caller.kind == PrincipalType::FederatedUser && value == &caller.arn => {
+                PrincipalMatch::Direct
+            }
             _ => PrincipalMatch::None,
         };
         best = best.max(found);
@@ -201,7 +209,8 @@ pub fn not_principal_excludes(element: &PrincipalElement, caller: &CallerIdentit
         return true;
     }
     let listed = |wanted: &str, kind: PrincipalKind| element.entries.iter().any(|(k, v)| *k == kind && v == wanted);
-    let account_listed = || element.entries.iter().any(|(k, v)| *k == PrincipalKind::Aws && names_account(v, &caller.account));
+    let account_listed =
+        || element.entries.iter().any(|(k, v)| *k == PrincipalKind::Aws && names_account(v, &caller.account));
     match caller.kind {
         PrincipalType::Service => listed(&caller.arn, PrincipalKind::Service),
         PrincipalType::Anonymous => false,
@@ -210,7 +219,9 @@ pub fn not_principal_excludes(element: &PrincipalElement, caller: &CallerIdentit
             listed(&caller.arn, PrincipalKind::Aws) && account_listed()
         }
         PrincipalType::AssumedRole => {
-            listed(&caller.arn, PrincipalKind::Aws) && listed(&caller.principal_arn, PrincipalKind::Aws) && account_listed()
+            listed(&caller.arn, PrincipalKind::Aws)
+                && listed(&caller.principal_arn, PrincipalKind::Aws)
+                && account_listed()
         }
     }
 }
@@ -221,21 +232,31 @@ mod tests {
     use super::*;
 
     fn element(values: &[&str]) -> PrincipalElement {
-        PrincipalElement { negated: false, any: false, entries: values.iter().map(|v| (PrincipalKind::Aws, v.to_string())).collect() }
+        PrincipalElement {
+            negated: false,
+            any: false,
+            entries: values.iter().map(|v| (PrincipalKind::Aws, v.to_string())).collect(),
+        }
     }
 
     #[test]
     fn levels_of_naming() {
         let session = CallerIdentity::from_arn("arn:aws:sts::111122223333:assumed-role/App/s1", "111122223333");
         assert_eq!(session.principal_arn, "arn:aws:iam::111122223333:role/App");
-        assert_eq!(principal_match(&element(&["arn:aws:sts::111122223333:assumed-role/App/s1"]), &session), PrincipalMatch::Direct);
+        assert_eq!(
+            principal_match(&element(&["arn:aws:sts::111122223333:assumed-role/App/s1"]), &session),
+            PrincipalMatch::Direct
+        );
         assert_eq!(principal_match(&element(&["arn:aws:iam::111122223333:role/App"]), &session), PrincipalMatch::Role);
         assert_eq!(principal_match(&element(&["111122223333"]), &session), PrincipalMatch::Account);
         assert_eq!(principal_match(&element(&["arn:aws:iam::111122223333:root"]), &session), PrincipalMatch::Account);
         assert_eq!(principal_match(&element(&["arn:aws:iam::444455556666:root"]), &session), PrincipalMatch::None);
         let user = CallerIdentity::from_arn("arn:aws:iam::111122223333:user/ops/bob", "111122223333");
         assert_eq!(user.name.as_deref(), Some("bob"));
-        assert_eq!(principal_match(&element(&["arn:aws:iam::111122223333:user/ops/bob"]), &user), PrincipalMatch::Direct);
+        assert_eq!(
+            principal_match(&element(&["arn:aws:iam::111122223333:user/ops/bob"]), &user),
+            PrincipalMatch::Direct
+        );
     }
 
     #[test]

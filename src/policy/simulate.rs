@@ -9,7 +9,7 @@ use super::evaluate::{authorize, AuthorizationRequest, ResourceKind};
 use super::iam::{IamWorld, InlinePolicy, ManagedPolicy, User};
 use super::kms::GrantView;
 use crate::clock::Timestamp;
-use crate::world::{Caller, CallContext};
+use crate::world::{CallContext, Caller};
 use serde::{Deserialize, Serialize};
 
 /// A resource to simulate against.
@@ -108,7 +108,12 @@ pub fn simulate_principal_policy(world: &IamWorld, request: &SimulationRequest) 
                 super::decision::Outcome::ExplicitDeny => "explicitDeny",
                 super::decision::Outcome::ImplicitDeny => "implicitDeny",
             };
-            out.push(SimulationResult { action: action.clone(), resource: resource.arn.clone(), eval_decision, decision });
+            out.push(SimulationResult {
+                action: action.clone(),
+                resource: resource.arn.clone(),
+                eval_decision,
+                decision,
+            });
         }
     }
     out
@@ -125,7 +130,8 @@ pub fn simulate_custom_policy(
 ) -> Vec<SimulationResult> {
     let mut world = IamWorld::new();
     let caller = &request.call.caller;
-    let account = if caller.account.is_empty() { crate::world::DEFAULT_ACCOUNT.to_string() } else { caller.account.clone() };
+    let account =
+        if caller.account.is_empty() { crate::world::DEFAULT_ACCOUNT.to_string() } else { caller.account.clone() };
     let name = caller
         .arn
         .split_once(":user/")
@@ -137,11 +143,18 @@ pub fn simulate_custom_policy(
         let path_end = rest.len().saturating_sub(name.len());
         user.path = format!("/{}", rest.get(..path_end).unwrap_or(""));
     }
-    user.inline_policies =
-        policies.iter().enumerate().map(|(i, d)| InlinePolicy { name: format!("PolicyInputList.{}", i + 1), document: d.clone() }).collect();
+    user.inline_policies = policies
+        .iter()
+        .enumerate()
+        .map(|(i, d)| InlinePolicy { name: format!("PolicyInputList.{}", i + 1), document: d.clone() })
+        .collect();
     if let Some(b) = boundary {
         let arn = format!("arn:aws:iam::{account}:policy/SimulatedBoundary");
-        world.managed_policies.push(ManagedPolicy { arn: arn.clone(), name: "PermissionsBoundaryPolicyInputList.1".into(), document: b.clone() });
+        world.managed_policies.push(ManagedPolicy {
+            arn: arn.clone(),
+            name: "PermissionsBoundaryPolicyInputList.1".into(),
+            document: b.clone(),
+        });
         user.permissions_boundary = Some(arn);
     }
     let mut request = request.clone();
@@ -157,13 +170,20 @@ mod tests {
 
     #[test]
     fn custom_policy_simulation_covers_kms_key_policies() {
-        let identity = PolicyDocument::parse(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"kms:Decrypt","Resource":"*"}]}"#).unwrap();
+        let identity = PolicyDocument::parse(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"kms:Decrypt","Resource":"*"}]}"#,
+        )
+        .unwrap();
         let key = "arn:aws:kms:us-east-1:123456789012:key/k1";
         let request = SimulationRequest {
             call: CallContext::new(Caller::from_arn("arn:aws:iam::123456789012:user/alice").unwrap(), "us-east-1"),
             actions: vec!["kms:Decrypt".into(), "kms:Encrypt".into()],
             resources: vec![
-                SimulationResource { arn: key.into(), policy: Some(super::super::managed::default_key_policy("123456789012")), ..Default::default() },
+                SimulationResource {
+                    arn: key.into(),
+                    policy: Some(super::super::managed::default_key_policy("123456789012")),
+                    ..Default::default()
+                },
                 SimulationResource { arn: key.into(), policy: None, ..Default::default() },
             ],
             context: vec![],

@@ -103,7 +103,8 @@ const SINGLE_VALUED: &[&str] = &[
     "kms:grantisforawsresource",
     "secretsmanager:secretid",
 ];
-const SINGLE_VALUED_PREFIXES: &[&str] = &["aws:principaltag/", "aws:resourcetag/", "aws:requesttag/", "kms:encryptioncontext:"];
+const SINGLE_VALUED_PREFIXES: &[&str] =
+    &["aws:principaltag/", "aws:resourcetag/", "aws:requesttag/", "kms:encryptioncontext:"];
 /// Context keys that are multivalued: without a set operator they are a warning.
 const MULTI_VALUED: &[&str] = &[
     "aws:tagkeys",
@@ -209,11 +210,21 @@ pub fn validate(text: &str, kind: PolicyKind) -> Vec<Diagnostic> {
     let variables = match map.get("Version") {
         Some(Value::String(s)) if s == "2012-10-17" => true,
         Some(Value::String(s)) if s == "2008-10-17" => {
-            v.push(Severity::Suggestion, "OLD_VERSION", "Version".into(), "Use Version 2012-10-17: 2008-10-17 does not support policy variables.".into());
+            v.push(
+                Severity::Suggestion,
+                "OLD_VERSION",
+                "Version".into(),
+                "Use Version 2012-10-17: 2008-10-17 does not support policy variables.".into(),
+            );
             false
         }
         None => {
-            v.push(Severity::Suggestion, "MISSING_VERSION", "Version".into(), "Add \"Version\": \"2012-10-17\"; without it policy variables are not substituted.".into());
+            v.push(
+                Severity::Suggestion,
+                "MISSING_VERSION",
+                "Version".into(),
+                "Add \"Version\": \"2012-10-17\"; without it policy variables are not substituted.".into(),
+            );
             false
         }
         Some(other) => {
@@ -239,7 +250,11 @@ pub fn validate(text: &str, kind: PolicyKind) -> Vec<Diagnostic> {
         v.sid = statement.get("Sid").and_then(Value::as_str).map(str::to_string);
         if let Some(sid) = v.sid.clone() {
             if sids.contains(&sid) {
-                v.error("DUPLICATE_SID", format!("Statement[{i}].Sid"), format!("Sid \"{sid}\" is used by more than one statement."));
+                v.error(
+                    "DUPLICATE_SID",
+                    format!("Statement[{i}].Sid"),
+                    format!("Sid \"{sid}\" is used by more than one statement."),
+                );
             }
             sids.push(sid);
         }
@@ -256,7 +271,15 @@ fn validate_statement(v: &mut Validator, i: usize, s: &Map<String, Value>, varia
     for key in s.keys() {
         if !matches!(
             key.as_str(),
-            "Sid" | "Effect" | "Principal" | "NotPrincipal" | "Action" | "NotAction" | "Resource" | "NotResource" | "Condition"
+            "Sid"
+                | "Effect"
+                | "Principal"
+                | "NotPrincipal"
+                | "Action"
+                | "NotAction"
+                | "Resource"
+                | "NotResource"
+                | "Condition"
         ) {
             v.error("UNKNOWN_ELEMENT", at(key), format!("Unknown statement element \"{key}\"."));
         }
@@ -274,15 +297,22 @@ fn validate_statement(v: &mut Validator, i: usize, s: &Map<String, Value>, varia
         }
     };
     // Principal.
-    let principal = s.get("Principal").map(|p| ("Principal", p)).or_else(|| s.get("NotPrincipal").map(|p| ("NotPrincipal", p)));
+    let principal =
+        s.get("Principal").map(|p| ("Principal", p)).or_else(|| s.get("NotPrincipal").map(|p| ("NotPrincipal", p)));
     if s.contains_key("Principal") && s.contains_key("NotPrincipal") {
         v.error("PRINCIPAL_AND_NOTPRINCIPAL", at("Principal"), "Use Principal or NotPrincipal, not both.".into());
     }
     match (principal, v.kind.wants_principal()) {
-        (Some((name, _)), false) => {
-            v.error("PRINCIPAL_NOT_ALLOWED", at(name), format!("{name} is not allowed in a {:?} policy: it applies to whoever it is attached to.", v.kind))
-        }
-        (None, true) => v.error("MISSING_PRINCIPAL", at("Principal"), format!("A {:?} policy statement must name a Principal.", v.kind)),
+        (Some((name, _)), false) => v.error(
+            "PRINCIPAL_NOT_ALLOWED",
+            at(name),
+            format!("{name} is not allowed in a {:?} policy: it applies to whoever it is attached to.", v.kind),
+        ),
+        (None, true) => v.error(
+            "MISSING_PRINCIPAL",
+            at("Principal"),
+            format!("A {:?} policy statement must name a Principal.", v.kind),
+        ),
         _ => {}
     }
     let has_condition = s.get("Condition").is_some_and(|c| c.as_object().is_some_and(|m| !m.is_empty()));
@@ -305,18 +335,27 @@ fn validate_statement(v: &mut Validator, i: usize, s: &Map<String, Value>, varia
                                         if !is_valid_aws_principal(&p) {
                                             v.error("INVALID_PRINCIPAL", format!("{}.AWS", at(name)), format!("\"{p}\" is not an account id or an IAM/STS principal ARN (wildcards are not allowed)."));
                                         }
-                                        let names_account = p.ends_with(":root") || (p.len() == 12 && p.bytes().all(|b| b.is_ascii_digit()));
+                                        let names_account = p.ends_with(":root")
+                                            || (p.len() == 12 && p.bytes().all(|b| b.is_ascii_digit()));
                                         if !names_account {
                                             names_non_root = true;
                                         }
                                     }
                                     "Service" => {
                                         if !p.ends_with(".amazonaws.com") && !p.ends_with(".amazonaws.com.cn") {
-                                            v.error("INVALID_PRINCIPAL", format!("{}.Service", at(name)), format!("\"{p}\" is not a service principal."));
+                                            v.error(
+                                                "INVALID_PRINCIPAL",
+                                                format!("{}.Service", at(name)),
+                                                format!("\"{p}\" is not a service principal."),
+                                            );
                                         }
                                     }
                                     "Federated" | "CanonicalUser" => {}
-                                    other => v.error("INVALID_PRINCIPAL", at(name), format!("Unknown principal type \"{other}\".")),
+                                    other => v.error(
+                                        "INVALID_PRINCIPAL",
+                                        at(name),
+                                        format!("Unknown principal type \"{other}\"."),
+                                    ),
                                 }
                             }
                         }
@@ -329,7 +368,11 @@ fn validate_statement(v: &mut Validator, i: usize, s: &Map<String, Value>, varia
         if v.kind == PolicyKind::ResourceControl && !principal_star {
             v.error("RCP_PRINCIPAL", at(name), "A resource control policy must use \"Principal\": \"*\".".into());
         }
-        if principal_star && allow && !has_condition && matches!(v.kind, PolicyKind::Resource | PolicyKind::KeyPolicy | PolicyKind::Trust) {
+        if principal_star
+            && allow
+            && !has_condition
+            && matches!(v.kind, PolicyKind::Resource | PolicyKind::KeyPolicy | PolicyKind::Trust)
+        {
             v.warn("PUBLIC_ACCESS", at(name), "\"Principal\": \"*\" without a Condition allows any principal, in any account, and possibly anonymous callers.".into());
         }
     }
@@ -346,13 +389,22 @@ fn validate_statement(v: &mut Validator, i: usize, s: &Map<String, Value>, varia
         (Some(a), None) | (None, Some(a)) => {
             let field = if s.contains_key("Action") { "Action" } else { "NotAction" };
             if field == "NotAction" && allow {
-                v.warn("ALLOW_NOTACTION", at(field), "Allow with NotAction grants every action not listed, including those of services added later.".into());
+                v.warn(
+                    "ALLOW_NOTACTION",
+                    at(field),
+                    "Allow with NotAction grants every action not listed, including those of services added later."
+                        .into(),
+                );
             }
             match string_list(a, field) {
                 Ok(list) => {
                     for action in &list {
                         if !is_valid_action(action) {
-                            v.error("INVALID_ACTION", at(field), format!("\"{action}\" is not a valid action (service:Action)."));
+                            v.error(
+                                "INVALID_ACTION",
+                                at(field),
+                                format!("\"{action}\" is not a valid action (service:Action)."),
+                            );
                         }
                     }
                     list
@@ -367,10 +419,18 @@ fn validate_statement(v: &mut Validator, i: usize, s: &Map<String, Value>, varia
     let lowered: Vec<String> = actions.iter().map(|a| a.to_ascii_lowercase()).collect();
     if v.kind == PolicyKind::ResourceControl {
         if lowered.iter().any(|a| a == "*") {
-            v.error("RCP_ACTION_STAR", at("Action"), "A resource control policy cannot use \"Action\": \"*\"; name the service actions.".into());
+            v.error(
+                "RCP_ACTION_STAR",
+                at("Action"),
+                "A resource control policy cannot use \"Action\": \"*\"; name the service actions.".into(),
+            );
         }
         if allow {
-            v.warn("RCP_ALLOW", at("Effect"), "Customer RCPs restrict with Deny statements; RCPFullAWSAccess already allows everything.".into());
+            v.warn(
+                "RCP_ALLOW",
+                at("Effect"),
+                "Customer RCPs restrict with Deny statements; RCPFullAWSAccess already allows everything.".into(),
+            );
         }
     }
     let kms_star = lowered.iter().any(|a| a == "kms:*" || a == "*");
@@ -381,30 +441,54 @@ fn validate_statement(v: &mut Validator, i: usize, s: &Map<String, Value>, varia
         v.warn("FULL_ACCESS", at("Action"), "\"Action\": \"*\" grants every action.".into());
     }
     if lowered.iter().any(|a| a.split_once(':').is_some_and(|(svc, _)| svc.contains('*'))) {
-        v.warn("WILDCARD_SERVICE", at("Action"), "A wildcard in the service prefix matches actions of several services.".into());
+        v.warn(
+            "WILDCARD_SERVICE",
+            at("Action"),
+            "A wildcard in the service prefix matches actions of several services.".into(),
+        );
     }
     for (idx, a) in lowered.iter().enumerate() {
         if let Some((svc, _)) = a.split_once(':') {
             let star = format!("{svc}:*");
             if *a != star && lowered.contains(&star) {
-                v.push(Severity::Suggestion, "REDUNDANT_ACTION", at("Action"), format!("\"{}\" is already covered by \"{star}\".", actions.get(idx).map(String::as_str).unwrap_or("")));
+                v.push(
+                    Severity::Suggestion,
+                    "REDUNDANT_ACTION",
+                    at("Action"),
+                    format!(
+                        "\"{}\" is already covered by \"{star}\".",
+                        actions.get(idx).map(String::as_str).unwrap_or("")
+                    ),
+                );
             }
         }
     }
     // Resource.
     match (s.get("Resource"), s.get("NotResource")) {
-        (Some(_), Some(_)) => v.error("RESOURCE_AND_NOTRESOURCE", at("Resource"), "Use Resource or NotResource, not both.".into()),
-        (None, None) if v.kind.wants_resource() => v.error("MISSING_RESOURCE", at("Resource"), "The statement has no Resource or NotResource.".into()),
+        (Some(_), Some(_)) => {
+            v.error("RESOURCE_AND_NOTRESOURCE", at("Resource"), "Use Resource or NotResource, not both.".into())
+        }
+        (None, None) if v.kind.wants_resource() => {
+            v.error("MISSING_RESOURCE", at("Resource"), "The statement has no Resource or NotResource.".into())
+        }
         (Some(r), None) | (None, Some(r)) => {
             let field = if s.contains_key("Resource") { "Resource" } else { "NotResource" };
             if field == "NotResource" && allow {
-                v.warn("ALLOW_NOTRESOURCE", at(field), "Allow with NotResource grants access to every resource not listed.".into());
+                v.warn(
+                    "ALLOW_NOTRESOURCE",
+                    at(field),
+                    "Allow with NotResource grants access to every resource not listed.".into(),
+                );
             }
             match string_list(r, field) {
                 Ok(list) => {
                     for resource in list {
                         if !is_valid_resource(&resource) {
-                            v.error("INVALID_ARN", at(field), format!("\"{resource}\" is not \"*\" or a six-part ARN."));
+                            v.error(
+                                "INVALID_ARN",
+                                at(field),
+                                format!("\"{resource}\" is not \"*\" or a six-part ARN."),
+                            );
                         }
                         if variables {
                             if let Err(e) = Template::parse(&resource) {
@@ -470,8 +554,12 @@ fn check_condition_values(v: &mut Validator, op: Operator, path: &str, values: &
             continue;
         }
         let ok = match op.base {
-            NumericEquals | NumericLessThan | NumericLessThanEquals | NumericGreaterThan | NumericGreaterThanEquals => value.trim().parse::<f64>().is_ok(),
-            DateEquals | DateLessThan | DateLessThanEquals | DateGreaterThan | DateGreaterThanEquals => super::conditions::parse_date_ms(&value).is_some(),
+            NumericEquals | NumericLessThan | NumericLessThanEquals | NumericGreaterThan | NumericGreaterThanEquals => {
+                value.trim().parse::<f64>().is_ok()
+            }
+            DateEquals | DateLessThan | DateLessThanEquals | DateGreaterThan | DateGreaterThanEquals => {
+                super::conditions::parse_date_ms(&value).is_some()
+            }
             Bool | Null => value.eq_ignore_ascii_case("true") || value.eq_ignore_ascii_case("false"),
             IpAddress => Cidr::parse(&value).is_some(),
             BinaryEquals => {
@@ -481,7 +569,11 @@ fn check_condition_values(v: &mut Validator, op: Operator, path: &str, values: &
             _ => true,
         };
         if !ok {
-            v.error("INVALID_CONDITION_VALUE", path.to_string(), format!("\"{value}\" is not a valid value for this operator."));
+            v.error(
+                "INVALID_CONDITION_VALUE",
+                path.to_string(),
+                format!("\"{value}\" is not a valid value for this operator."),
+            );
         }
     }
 }
@@ -498,14 +590,32 @@ mod tests {
     #[test]
     fn reports_errors() {
         assert_eq!(codes("{", PolicyKind::Identity), vec!["INVALID_JSON"]);
-        let c = codes(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","NotPrincipal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"kms:Decrypt","Resource":"*"}]}"#, PolicyKind::KeyPolicy);
+        let c = codes(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","NotPrincipal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"kms:Decrypt","Resource":"*"}]}"#,
+            PolicyKind::KeyPolicy,
+        );
         assert!(c.contains(&"NOTPRINCIPAL_WITH_ALLOW"), "{c:?}");
-        let c = codes(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"kms:Decrypt","Resource":"*"}]}"#, PolicyKind::Identity);
+        let c = codes(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"kms:Decrypt","Resource":"*"}]}"#,
+            PolicyKind::Identity,
+        );
         assert!(c.contains(&"PRINCIPAL_NOT_ALLOWED"), "{c:?}");
-        let c = codes(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"kms:Decrypt","Resource":"arn:aws:kms"}]}"#, PolicyKind::KeyPolicy);
+        let c = codes(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"kms:Decrypt","Resource":"arn:aws:kms"}]}"#,
+            PolicyKind::KeyPolicy,
+        );
         assert!(c.contains(&"MISSING_PRINCIPAL") && c.contains(&"INVALID_ARN"), "{c:?}");
-        let c = codes(r#"{"Version":"2012-10-17","Statement":[{"Sid":"a","Effect":"Allow","Action":"s3:x","Resource":"*","Condition":{"StringEqualz":{"a":"b"},"ForAllValues:StringEquals":{"aws:SourceIp":"1"},"NumericLessThan":{"n":"x"}}},{"Sid":"a","Effect":"Deny","Action":"s3:x","Resource":"*","Bogus":1}]}"#, PolicyKind::Identity);
-        for want in ["UNKNOWN_OPERATOR", "SET_OPERATOR_ON_SINGLE_VALUED_KEY", "INVALID_CONDITION_VALUE", "DUPLICATE_SID", "UNKNOWN_ELEMENT"] {
+        let c = codes(
+            r#"{"Version":"2012-10-17","Statement":[{"Sid":"a","Effect":"Allow","Action":"s3:x","Resource":"*","Condition":{"StringEqualz":{"a":"b"},"ForAllValues:StringEquals":{"aws:SourceIp":"1"},"NumericLessThan":{"n":"x"}}},{"Sid":"a","Effect":"Deny","Action":"s3:x","Resource":"*","Bogus":1}]}"#,
+            PolicyKind::Identity,
+        );
+        for want in [
+            "UNKNOWN_OPERATOR",
+            "SET_OPERATOR_ON_SINGLE_VALUED_KEY",
+            "INVALID_CONDITION_VALUE",
+            "DUPLICATE_SID",
+            "UNKNOWN_ELEMENT",
+        ] {
             assert!(c.contains(&want), "{want} missing from {c:?}");
         }
         assert!(codes(r#"{"Version":"2013-01-01","Statement":[]}"#, PolicyKind::Identity).contains(&"INVALID_VERSION"));

@@ -49,7 +49,8 @@ impl Template {
                 parts.push(Part::Text(rest.get(..start).unwrap_or("").to_string()));
             }
             let after = rest.get(start + 2..).unwrap_or("");
-            let end = after.find('}').ok_or_else(|| TemplateError(format!("unterminated policy variable in \"{text}\"")))?;
+            let end =
+                after.find('}').ok_or_else(|| TemplateError(format!("unterminated policy variable in \"{text}\"")))?;
             let inner = after.get(..end).unwrap_or("").trim();
             parts.push(Self::parse_var(inner, text)?);
             rest = after.get(end + 1..).unwrap_or("");

@@ -30,7 +30,9 @@ pub(crate) fn require_primary(secret: &Secret) -> AwsResult<()> {
     match &secret.primary_region {
         Some(primary) => Err(AwsError::new(
             ErrorCode::InvalidRequestException,
-            format!("Operation is not permitted on a replica secret. Call it in the primary secret's Region ({primary})."),
+            format!(
+                "Operation is not permitted on a replica secret. Call it in the primary secret's Region ({primary})."
+            ),
         )),
         None => Ok(()),
     }
@@ -186,7 +188,11 @@ pub(crate) fn open_version(
         }
         _ => AwsError::new(
             ErrorCode::DecryptionFailure,
-            format!("Secrets Manager can't decrypt the protected secret text using the provided KMS key: {}: {}", e.name(), e.message),
+            format!(
+                "Secrets Manager can't decrypt the protected secret text using the provided KMS key: {}: {}",
+                e.name(),
+                e.message
+            ),
         ),
     })
 }

@@ -6,12 +6,12 @@
 //! `{"engine", "host", "username", "password", "dbname", "port"}`, plus
 //! `"masterarn"` (the superuser's secret) for alternating users.
 
+use super::model::{AWSCURRENT, AWSPENDING, AWSPREVIOUS};
 use super::ops::{
     DescribeSecret, GetRandomPassword, GetRandomPasswordRequest, GetSecretValue, GetSecretValueRequest, PutSecretValue,
     PutSecretValueRequest, SecretIdRequest, UpdateSecretVersionStage, UpdateSecretVersionStageRequest,
 };
 use super::rotation::{RotationEvent, RotationFunction, RotationStep};
-use super::model::{AWSCURRENT, AWSPENDING, AWSPREVIOUS};
 use crate::error::{AwsError, AwsResult, ErrorCode};
 use crate::simulator::Simulator;
 use crate::world::CallContext;
@@ -53,7 +53,14 @@ impl Simulator {
         users.insert(master_user.to_string(), digest(master_password));
         self.secrets.databases.insert(
             host.to_string(),
-            Database { host: host.to_string(), engine: engine.to_string(), users, master_user: master_user.to_string(), logins: 0, failed_logins: 0 },
+            Database {
+                host: host.to_string(),
+                engine: engine.to_string(),
+                users,
+                master_user: master_user.to_string(),
+                logins: 0,
+                failed_logins: 0,
+            },
         );
     }
 
@@ -123,10 +130,20 @@ fn set_field(v: &mut Value, name: &str, text: String) -> AwsResult<()> {
     Ok(())
 }
 
-fn get_json(sim: &mut Simulator, ctx: &CallContext, id: &str, version_id: Option<&str>, stage: &str) -> AwsResult<Value> {
+fn get_json(
+    sim: &mut Simulator,
+    ctx: &CallContext,
+    id: &str,
+    version_id: Option<&str>,
+    stage: &str,
+) -> AwsResult<Value> {
     let v = sim.invoke::<GetSecretValue>(
         ctx,
-        GetSecretValueRequest { secret_id: id.to_string(), version_id: version_id.map(str::to_string), version_stage: Some(stage.to_string()) },
+        GetSecretValueRequest {
+            secret_id: id.to_string(),
+            version_id: version_id.map(str::to_string),
+            version_stage: Some(stage.to_string()),
+        },
     )?;
     serde_json::from_str(v.secret_string.as_deref().unwrap_or_default()).map_err(|_| db_error("the secret is not JSON"))
 }
@@ -138,7 +155,10 @@ impl DatabaseRotation {
             return Ok(());
         }
         let password = sim
-            .invoke::<GetRandomPassword>(ctx, GetRandomPasswordRequest { exclude_characters: Some("/@\"'\\".to_string()), ..Default::default() })?
+            .invoke::<GetRandomPassword>(
+                ctx,
+                GetRandomPasswordRequest { exclude_characters: Some("/@\"'\\".to_string()), ..Default::default() },
+            )?
             .random_password;
         if self.strategy == RotationStrategy::AlternatingUsers {
             let user = field(&current, "username")?.to_string();
@@ -164,7 +184,8 @@ impl DatabaseRotation {
 
     fn set(&self, sim: &mut Simulator, ctx: &CallContext, e: &RotationEvent) -> AwsResult<()> {
         let pending = get_json(sim, ctx, &e.secret_id, Some(&e.client_request_token), AWSPENDING)?;
-        let (host, user, password) = (field(&pending, "host")?, field(&pending, "username")?, field(&pending, "password")?);
+        let (host, user, password) =
+            (field(&pending, "host")?, field(&pending, "username")?, field(&pending, "password")?);
         if sim.database_login(host, user, password) {
             return Ok(());
         }
@@ -178,7 +199,9 @@ impl DatabaseRotation {
                         }
                     }
                 }
-                Err(db_error(format!("setSecret: unable to log in to {host} as {user} with the current or previous password")))
+                Err(db_error(format!(
+                    "setSecret: unable to log in to {host} as {user} with the current or previous password"
+                )))
             }
             RotationStrategy::AlternatingUsers => {
                 let master_arn = field(&pending, "masterarn")?;
@@ -191,7 +214,8 @@ impl DatabaseRotation {
 
     fn test(&self, sim: &mut Simulator, ctx: &CallContext, e: &RotationEvent) -> AwsResult<()> {
         let pending = get_json(sim, ctx, &e.secret_id, Some(&e.client_request_token), AWSPENDING)?;
-        let (host, user, password) = (field(&pending, "host")?, field(&pending, "username")?, field(&pending, "password")?);
+        let (host, user, password) =
+            (field(&pending, "host")?, field(&pending, "username")?, field(&pending, "password")?);
         if sim.database_login(host, user, password) {
             Ok(())
         } else {

@@ -8,7 +8,7 @@ use super::model::{RotationFailure, SecretVersion, AWSCURRENT, AWSPENDING};
 use crate::audit::AuditResource;
 use crate::error::{AwsError, AwsResult, ErrorCode};
 use crate::simulator::{Service, Simulator};
-use crate::world::{Caller, CallContext};
+use crate::world::{CallContext, Caller};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -126,11 +126,21 @@ fn rotation_event(sim: &mut Simulator, arn: &str, name: &str, details: serde_jso
 }
 
 fn fail(sim: &mut Simulator, arn: &str, token: &str, step: &str, message: String) -> AwsError {
-    let failure = RotationFailure { at: sim.now(), step: step.to_string(), version_id: token.to_string(), message: message.clone() };
+    let failure = RotationFailure {
+        at: sim.now(),
+        step: step.to_string(),
+        version_id: token.to_string(),
+        message: message.clone(),
+    };
     if let Some(secret) = sim.secrets.secrets.get_mut(arn) {
         secret.last_rotation_failure = Some(failure);
     }
-    rotation_event(sim, arn, "RotationFailed", json!({ "secretId": arn, "versionId": token, "step": step, "message": message }));
+    rotation_event(
+        sim,
+        arn,
+        "RotationFailed",
+        json!({ "secretId": arn, "versionId": token, "step": step, "message": message }),
+    );
     AwsError::new(ErrorCode::InvalidRequestException, format!("Rotation failed at {step}: {message}"))
 }
 
@@ -157,7 +167,12 @@ pub(crate) fn rotate(sim: &mut Simulator, arn: &str, token: &str, test_only: boo
         });
     }
     attach(secret, AWSPENDING, token);
-    rotation_event(sim, arn, "RotationStarted", json!({ "secretId": arn, "versionId": token, "rotationLambdaARN": lambda }));
+    rotation_event(
+        sim,
+        arn,
+        "RotationStarted",
+        json!({ "secretId": arn, "versionId": token, "rotationLambdaARN": lambda }),
+    );
     let cleanup = |sim: &mut Simulator| {
         if let Ok(secret) = sim.secrets.get_mut(arn) {
             if placeholder {
@@ -168,7 +183,13 @@ pub(crate) fn rotate(sim: &mut Simulator, arn: &str, token: &str, test_only: boo
         }
     };
     let Some(mut function) = sim.rotation_functions.functions.remove(&lambda) else {
-        let e = fail(sim, arn, token, "invoke", format!("Secrets Manager cannot invoke the specified Lambda function {lambda}."));
+        let e = fail(
+            sim,
+            arn,
+            token,
+            "invoke",
+            format!("Secrets Manager cannot invoke the specified Lambda function {lambda}."),
+        );
         if test_only {
             cleanup(sim);
         }

@@ -60,7 +60,10 @@ fn field(text: &str, min: usize, max: usize, names: &[&str], offset: usize) -> A
         let (lo, hi) = if range == "*" {
             (min, max)
         } else if let Some((a, b)) = range.split_once('-') {
-            (value(a, names, offset).ok_or_else(|| invalid(text))?, value(b, names, offset).ok_or_else(|| invalid(text))?)
+            (
+                value(a, names, offset).ok_or_else(|| invalid(text))?,
+                value(b, names, offset).ok_or_else(|| invalid(text))?,
+            )
         } else {
             let v = value(range, names, offset).ok_or_else(|| invalid(text))?;
             (v, if part.contains('/') { max } else { v })
@@ -247,7 +250,14 @@ impl Simulator {
                     account_id: secret.account.clone(),
                     resource_type: super::access::RESOURCE_TYPE.into(),
                 };
-                self.record_service_event(Service::SecretsManager, "DeleteSecret", at, &secret.region, resource, json!({ "secretId": arn }));
+                self.record_service_event(
+                    Service::SecretsManager,
+                    "DeleteSecret",
+                    at,
+                    &secret.region,
+                    resource,
+                    json!({ "secretId": arn }),
+                );
             }
             SecretsDue::Rotate { arn, at } => {
                 let Some(secret) = self.secrets.secrets.get_mut(&arn) else { return };

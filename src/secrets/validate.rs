@@ -45,9 +45,7 @@ pub(crate) fn page<T>(
     bad_token: impl Fn() -> AwsError,
 ) -> AwsResult<(Vec<T>, Option<String>)> {
     let after = match token {
-        Some(t) => Some(
-            crate::bytes::base64_decode(t).and_then(|b| String::from_utf8(b).ok()).ok_or_else(&bad_token)?,
-        ),
+        Some(t) => Some(crate::bytes::base64_decode(t).and_then(|b| String::from_utf8(b).ok()).ok_or_else(&bad_token)?),
         None => None,
     };
     let mut rest: Vec<(String, T)> = items.into_iter().filter(|(k, _)| after.as_ref().is_none_or(|a| k > a)).collect();

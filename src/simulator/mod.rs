@@ -71,10 +71,7 @@ impl Simulator {
     /// A simulator from `config`, reading live time from `time_source` when the
     /// clock is live (the wasm binding passes `Date.now()`; natively `None`
     /// means the system clock).
-    pub fn with_time_source(
-        config: &SimulatorConfig,
-        time_source: Option<Box<dyn crate::clock::TimeSource>>,
-    ) -> Self {
+    pub fn with_time_source(config: &SimulatorConfig, time_source: Option<Box<dyn crate::clock::TimeSource>>) -> Self {
         let deterministic = config.seed.is_some() || config.now.is_some();
         let live = config.live_clock.unwrap_or(!deterministic);
         let mut clock = match (live, time_source) {
@@ -199,7 +196,13 @@ impl Simulator {
 
     /// Runs an operation by service and name, JSON in and out (the dispatcher
     /// behind the JS API and every wire front end).
-    pub fn call_json(&mut self, ctx: &CallContext, service: Service, operation: &str, input: Value) -> AwsResult<Value> {
+    pub fn call_json(
+        &mut self,
+        ctx: &CallContext,
+        service: Service,
+        operation: &str,
+        input: Value,
+    ) -> AwsResult<Value> {
         let input = if input.is_null() { Value::Object(Default::default()) } else { input };
         match service {
             Service::Kms => crate::kms::dispatch(self, ctx, operation, input),
@@ -224,7 +227,8 @@ impl Simulator {
         response_elements: Value,
         error: Option<&AwsError>,
     ) {
-        let recipient = draft.resources.first().map(|r| r.account_id.clone()).unwrap_or_else(|| ctx.caller.account.clone());
+        let recipient =
+            draft.resources.first().map(|r| r.account_id.clone()).unwrap_or_else(|| ctx.caller.account.clone());
         let request_parameters = match (draft.request_parameters_raw, draft.request_parameters) {
             (Some(raw), _) => raw,
             (None, Some(value)) => crate::audit::raw_parameters(&value),
@@ -239,7 +243,9 @@ impl Simulator {
             aws_region: ctx.region.clone(),
             user_identity: self.identity_of(ctx),
             source_ip_address: match (&ctx.via_service, &ctx.source_ip) {
-                (Some(via), _) => Cow::Owned(via.split('.').next().unwrap_or("AWS Internal").to_string() + ".amazonaws.com"),
+                (Some(via), _) => {
+                    Cow::Owned(via.split('.').next().unwrap_or("AWS Internal").to_string() + ".amazonaws.com")
+                }
                 (None, Some(ip)) => Cow::Owned(ip.clone()),
                 (None, None) => Cow::Borrowed("127.0.0.1"),
             },

@@ -106,8 +106,12 @@ pub trait Operation {
     /// The response.
     type Response: Serialize;
     /// Runs it. Must leave the simulator untouched when it fails.
-    fn run(sim: &mut Simulator, ctx: &CallContext, request: Self::Request, audit: &mut AuditDraft)
-        -> AwsResult<Self::Response>;
+    fn run(
+        sim: &mut Simulator,
+        ctx: &CallContext,
+        request: Self::Request,
+        audit: &mut AuditDraft,
+    ) -> AwsResult<Self::Response>;
 }
 
 /// Turns a request decoding failure into the exception AWS would return:

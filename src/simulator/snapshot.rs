@@ -55,7 +55,8 @@ impl Simulator {
 
     /// The whole state as snapshot JSON.
     pub fn export_snapshot(&self) -> AwsResult<String> {
-        serde_json::to_string(&self.snapshot()).map_err(|e| AwsError::validation(format!("snapshot export failed: {e}")))
+        serde_json::to_string(&self.snapshot())
+            .map_err(|e| AwsError::validation(format!("snapshot export failed: {e}")))
     }
 
     /// Replaces the whole state with a snapshot. A malformed, corrupted or
@@ -63,8 +64,8 @@ impl Simulator {
     pub fn import_snapshot(&mut self, json: &str) -> AwsResult<()> {
         // Checked as a value first for clear format/version errors; then read
         // again from the text itself, so raw JSON inside (audit parameters) keeps its bytes.
-        let value: serde_json::Value = serde_json::from_str(json)
-            .map_err(|e| AwsError::validation(format!("snapshot is not valid JSON: {e}")))?;
+        let value: serde_json::Value =
+            serde_json::from_str(json).map_err(|e| AwsError::validation(format!("snapshot is not valid JSON: {e}")))?;
         let format = value.get("format").and_then(|v| v.as_str());
         if format != Some(SNAPSHOT_FORMAT) {
             return Err(AwsError::validation("not a kmsim snapshot (the format field is missing or wrong)"));
@@ -111,7 +112,12 @@ mod tests {
         // Keys out of alphabetical order in the recorded parameters: a re-serialization
         // through serde_json::Value would reorder them.
         let context = [("zeta", "1"), ("alpha", "2")].iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        let request = EncryptRequest { key_id: key.key_id, plaintext: b"x".to_vec().into(), encryption_context: Some(context), ..Default::default() };
+        let request = EncryptRequest {
+            key_id: key.key_id,
+            plaintext: b"x".to_vec().into(),
+            encryption_context: Some(context),
+            ..Default::default()
+        };
         sim.invoke::<Encrypt>(&ctx, request).unwrap();
         let first = sim.export_snapshot().unwrap();
         let mut copy = Simulator::seeded("other");

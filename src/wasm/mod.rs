@@ -7,9 +7,7 @@
 
 use crate::clock::{TimeSource, Timestamp};
 use crate::error::{AwsError, ErrorCode};
-use crate::kms::ops::{
-    Decrypt, DecryptRequest, Encrypt, EncryptRequest, GenerateDataKey, GenerateDataKeyRequest,
-};
+use crate::kms::ops::{Decrypt, DecryptRequest, Encrypt, EncryptRequest, GenerateDataKey, GenerateDataKeyRequest};
 use crate::protocol::{HttpRequest, ProtocolOptions};
 use crate::simulator::{Service, Simulator, SimulatorConfig};
 use crate::world::{CallContext, Caller};
@@ -102,11 +100,11 @@ impl WasmSimulator {
             secure_transport: Option<bool>,
             mfa_present: Option<bool>,
         }
-        let simple: Simple =
-            serde_json::from_str(context_json).map_err(|e| invalid(format!("invalid caller: {e}")))?;
+        let simple: Simple = serde_json::from_str(context_json).map_err(|e| invalid(format!("invalid caller: {e}")))?;
         let caller = match (&simple.principal, &simple.account) {
-            (Some(arn), _) => Caller::from_arn(arn)
-                .ok_or_else(|| invalid(format!("'{arn}' is not an IAM or STS principal ARN")))?,
+            (Some(arn), _) => {
+                Caller::from_arn(arn).ok_or_else(|| invalid(format!("'{arn}' is not an IAM or STS principal ARN")))?
+            }
             (None, Some(account)) if crate::world::is_account_id(account) => Caller::account_root(account),
             (None, Some(account)) => return Err(invalid(format!("'{account}' is not a 12-digit account id"))),
             (None, None) => Caller::default_root(),
@@ -232,7 +230,8 @@ impl WasmSimulator {
             source_ip: Option<String>,
             secure_transport: Option<bool>,
         }
-        let o: Options = serde_json::from_str(options_json).map_err(|e| invalid(format!("invalid protocol options: {e}")))?;
+        let o: Options =
+            serde_json::from_str(options_json).map_err(|e| invalid(format!("invalid protocol options: {e}")))?;
         if let Some(v) = o.strict_auth {
             self.protocol.strict_auth = v;
         }
@@ -258,7 +257,14 @@ impl WasmSimulator {
     /// `/_kmsim/` control endpoints). `headers` is `[name1, value1, name2, …]`.
     /// Returns `{ status, headers: [name, value, …], body: Uint8Array }`; never throws.
     #[wasm_bindgen(js_name = handleHttp)]
-    pub fn handle_http(&mut self, method: String, path: String, headers: Vec<String>, body: &[u8], source_ip: Option<String>) -> Object {
+    pub fn handle_http(
+        &mut self,
+        method: String,
+        path: String,
+        headers: Vec<String>,
+        body: &[u8],
+        source_ip: Option<String>,
+    ) -> Object {
         let mut pairs = Vec::with_capacity(headers.len() / 2);
         let mut iter = headers.into_iter();
         while let (Some(name), Some(value)) = (iter.next(), iter.next()) {

@@ -44,7 +44,11 @@ pub struct Caller {
 impl Caller {
     /// The root user of `account`.
     pub fn account_root(account: &str) -> Self {
-        Caller { arn: format!("arn:{PARTITION}:iam::{account}:root"), account: account.to_string(), access_key_id: None }
+        Caller {
+            arn: format!("arn:{PARTITION}:iam::{account}:root"),
+            account: account.to_string(),
+            access_key_id: None,
+        }
     }
 
     /// The default account's root: the caller when nobody says otherwise.
@@ -63,7 +67,11 @@ impl Caller {
             "sts" => resource.starts_with("assumed-role/") || resource.starts_with("federated-user/"),
             _ => false,
         };
-        if arn_word != "arn" || partition != PARTITION || !region.is_empty() || !is_account_id(account) || !principal_like
+        if arn_word != "arn"
+            || partition != PARTITION
+            || !region.is_empty()
+            || !is_account_id(account)
+            || !principal_like
         {
             return None;
         }

@@ -19,7 +19,11 @@ fn check_alias_name(name: &str) -> AwsResult<()> {
     validate::length("aliasName", name, 1, 256)?;
     let valid_chars = name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b':' | b'/' | b'_' | b'-'));
     if !valid_chars {
-        return Err(validate::constraint("aliasName", name, "Member must satisfy regular expression pattern: ^[a-zA-Z0-9:/_-]+$"));
+        return Err(validate::constraint(
+            "aliasName",
+            name,
+            "Member must satisfy regular expression pattern: ^[a-zA-Z0-9:/_-]+$",
+        ));
     }
     let Some(rest) = name.strip_prefix("alias/") else {
         return Err(AwsError::validation(
@@ -52,14 +56,22 @@ pub struct AliasTargetRequest {
     pub target_key_id: String,
 }
 
-fn target_key_checks(sim: &Simulator, ctx: &CallContext, target_key_id: &str, audit: &mut AuditDraft) -> AwsResult<(String, String)> {
+fn target_key_checks(
+    sim: &Simulator,
+    ctx: &CallContext,
+    target_key_id: &str,
+    audit: &mut AuditDraft,
+) -> AwsResult<(String, String)> {
     let resolved = sim.kms.resolve(ctx, target_key_id, false)?;
     let key = sim.kms.key(&resolved.arn)?;
     if key.account != ctx.caller.account {
         return Err(AwsError::new(ErrorCode::NotFoundException, "An alias and its key must be in the same account"));
     }
     if key.manager == KeyManager::Aws {
-        return Err(AwsError::new(ErrorCode::UnsupportedOperationException, "Aliases of AWS managed keys cannot be changed"));
+        return Err(AwsError::new(
+            ErrorCode::UnsupportedOperationException,
+            "Aliases of AWS managed keys cannot be changed",
+        ));
     }
     if key.state == KeyState::PendingDeletion {
         return Err(AwsError::new(ErrorCode::KMSInvalidStateException, format!("{} is pending deletion.", key.arn)));
@@ -68,7 +80,12 @@ fn target_key_checks(sim: &Simulator, ctx: &CallContext, target_key_id: &str, au
     Ok((key.id.clone(), key.arn.clone()))
 }
 
-fn create_alias(sim: &mut Simulator, ctx: &CallContext, req: AliasTargetRequest, audit: &mut AuditDraft) -> AwsResult<Empty> {
+fn create_alias(
+    sim: &mut Simulator,
+    ctx: &CallContext,
+    req: AliasTargetRequest,
+    audit: &mut AuditDraft,
+) -> AwsResult<Empty> {
     audit.request_parameters = Some(json!({ "aliasName": req.alias_name, "targetKeyId": req.target_key_id }));
     check_alias_name(&req.alias_name)?;
     let arn = alias_arn(ctx, &req.alias_name);
@@ -76,7 +93,10 @@ fn create_alias(sim: &mut Simulator, ctx: &CallContext, req: AliasTargetRequest,
     let (key_id, _) = target_key_checks(sim, ctx, &req.target_key_id, audit)?;
     sim.authorize(ctx, &AccessRequest::new("kms:CreateAlias", &arn, &ctx.caller.account, ResourceKind::Other))?;
     if sim.kms.aliases.contains_key(&arn) {
-        return Err(AwsError::new(ErrorCode::AlreadyExistsException, format!("An alias with the name {arn} already exists")));
+        return Err(AwsError::new(
+            ErrorCode::AlreadyExistsException,
+            format!("An alias with the name {arn} already exists"),
+        ));
     }
     let now = sim.now();
     sim.kms.aliases.insert(
@@ -99,7 +119,12 @@ kms_operation!(
     CreateAlias, read_only = false, AliasTargetRequest => Empty, create_alias
 );
 
-fn update_alias(sim: &mut Simulator, ctx: &CallContext, req: AliasTargetRequest, audit: &mut AuditDraft) -> AwsResult<Empty> {
+fn update_alias(
+    sim: &mut Simulator,
+    ctx: &CallContext,
+    req: AliasTargetRequest,
+    audit: &mut AuditDraft,
+) -> AwsResult<Empty> {
     audit.request_parameters = Some(json!({ "aliasName": req.alias_name, "targetKeyId": req.target_key_id }));
     check_alias_name(&req.alias_name)?;
     let arn = alias_arn(ctx, &req.alias_name);
@@ -134,7 +159,12 @@ pub struct DeleteAliasRequest {
     pub alias_name: String,
 }
 
-fn delete_alias(sim: &mut Simulator, ctx: &CallContext, req: DeleteAliasRequest, audit: &mut AuditDraft) -> AwsResult<Empty> {
+fn delete_alias(
+    sim: &mut Simulator,
+    ctx: &CallContext,
+    req: DeleteAliasRequest,
+    audit: &mut AuditDraft,
+) -> AwsResult<Empty> {
     audit.request_parameters = Some(json!({ "aliasName": req.alias_name }));
     check_alias_name(&req.alias_name)?;
     let arn = alias_arn(ctx, &req.alias_name);
@@ -195,14 +225,22 @@ pub struct ListAliasesResponse {
     pub truncated: bool,
 }
 
-fn list_aliases(sim: &mut Simulator, ctx: &CallContext, req: ListAliasesRequest, audit: &mut AuditDraft) -> AwsResult<ListAliasesResponse> {
+fn list_aliases(
+    sim: &mut Simulator,
+    ctx: &CallContext,
+    req: ListAliasesRequest,
+    audit: &mut AuditDraft,
+) -> AwsResult<ListAliasesResponse> {
     audit.request_parameters = Some(json!({ "keyId": req.key_id, "limit": req.limit }));
     let only_key = match &req.key_id {
         Some(id) => Some(sim.kms.key(&sim.kms.resolve(ctx, id, false)?.arn)?.id.clone()),
         None => None,
     };
     let account_resource = format!("arn:{PARTITION}:kms:{}:{}:alias/*", ctx.region, ctx.caller.account);
-    sim.authorize(ctx, &AccessRequest::new("kms:ListAliases", &account_resource, &ctx.caller.account, ResourceKind::Other))?;
+    sim.authorize(
+        ctx,
+        &AccessRequest::new("kms:ListAliases", &account_resource, &ctx.caller.account, ResourceKind::Other),
+    )?;
     let items: Vec<(String, AliasListEntry)> = sim
         .kms
         .aliases

@@ -123,6 +123,9 @@ pub(crate) fn check_policy_text(policy: &str) -> AwsResult<()> {
     validate::length("policy", policy, 1, 32_768)?;
     match serde_json::from_str::<serde_json::Value>(policy) {
         Ok(serde_json::Value::Object(_)) => Ok(()),
-        _ => Err(AwsError::new(ErrorCode::MalformedPolicyDocumentException, "The key policy is not a valid JSON policy document.")),
+        _ => Err(AwsError::new(
+            ErrorCode::MalformedPolicyDocumentException,
+            "The key policy is not a valid JSON policy document.",
+        )),
     }
 }

@@ -21,7 +21,9 @@ fn check_algorithm(member: &str, algorithm: Option<&str>) -> AwsResult<()> {
         None | Some(SYMMETRIC_DEFAULT) => Ok(()),
         Some(a @ ("RSAES_OAEP_SHA_1" | "RSAES_OAEP_SHA_256" | "SM2PKE")) => Err(AwsError::new(
             ErrorCode::InvalidKeyUsageException,
-            format!("The encryption algorithm {a} is not compatible with the type of the specified KMS key ({member})."),
+            format!(
+                "The encryption algorithm {a} is not compatible with the type of the specified KMS key ({member})."
+            ),
         )),
         Some(other) => Err(validate::constraint(
             member,
@@ -52,7 +54,10 @@ struct DataKeyParameters<'a> {
 }
 
 fn dry_run_done() -> AwsError {
-    AwsError::new(ErrorCode::DryRunOperationException, "The request would have succeeded, but the DryRun option is set.")
+    AwsError::new(
+        ErrorCode::DryRunOperationException,
+        "The request would have succeeded, but the DryRun option is set.",
+    )
 }
 
 /// Authorizes a cryptographic use of `key` with the request's context and tokens.
@@ -91,7 +96,12 @@ fn derived(key: &Key, version: Option<u32>) -> AwsResult<&DerivedKeys> {
 }
 
 /// Encrypts under the key's current material (the caller has authorized and checked state).
-fn seal_with(sim: &mut Simulator, arn: &str, plaintext: &[u8], context: &BTreeMap<String, String>) -> AwsResult<Vec<u8>> {
+fn seal_with(
+    sim: &mut Simulator,
+    arn: &str,
+    plaintext: &[u8],
+    context: &BTreeMap<String, String>,
+) -> AwsResult<Vec<u8>> {
     let mut fresh = [0u8; 12];
     sim.random_bytes(&mut fresh)?;
     let key = sim.kms.key(arn)?;
@@ -139,7 +149,12 @@ pub struct EncryptResponse {
     pub encryption_algorithm: String,
 }
 
-fn encrypt(sim: &mut Simulator, ctx: &CallContext, req: EncryptRequest, audit: &mut AuditDraft) -> AwsResult<EncryptResponse> {
+fn encrypt(
+    sim: &mut Simulator,
+    ctx: &CallContext,
+    req: EncryptRequest,
+    audit: &mut AuditDraft,
+) -> AwsResult<EncryptResponse> {
     audit.parameters(&CryptoParameters {
         key_id: Some(&req.key_id),
         encryption_context: req.encryption_context.as_ref(),
@@ -241,7 +256,12 @@ fn open_blob(
     Ok((key.arn.clone(), plaintext))
 }
 
-fn decrypt(sim: &mut Simulator, ctx: &CallContext, req: DecryptRequest, audit: &mut AuditDraft) -> AwsResult<DecryptResponse> {
+fn decrypt(
+    sim: &mut Simulator,
+    ctx: &CallContext,
+    req: DecryptRequest,
+    audit: &mut AuditDraft,
+) -> AwsResult<DecryptResponse> {
     audit.parameters(&CryptoParameters {
         key_id: req.key_id.as_deref(),
         encryption_context: req.encryption_context.as_ref(),
@@ -319,7 +339,12 @@ pub struct ReEncryptResponse {
     pub destination_encryption_algorithm: String,
 }
 
-fn re_encrypt(sim: &mut Simulator, ctx: &CallContext, req: ReEncryptRequest, audit: &mut AuditDraft) -> AwsResult<ReEncryptResponse> {
+fn re_encrypt(
+    sim: &mut Simulator,
+    ctx: &CallContext,
+    req: ReEncryptRequest,
+    audit: &mut AuditDraft,
+) -> AwsResult<ReEncryptResponse> {
     audit.request_parameters = Some(json!({
         "sourceKeyId": req.source_key_id, "destinationKeyId": req.destination_key_id,
         "sourceEncryptionContext": req.source_encryption_context,

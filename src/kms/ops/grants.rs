@@ -44,13 +44,19 @@ fn is_grant_id_shaped(id: &str) -> bool {
 fn check_principal(member: &str, principal: &str) -> AwsResult<()> {
     validate::length(member, principal, 1, 256)?;
     if !principal.bytes().all(|b| b.is_ascii_graphic()) {
-        return Err(validate::constraint(member, principal, "Member must satisfy regular expression pattern: ^[\\w+=,.@:/-]+$"));
+        return Err(validate::constraint(
+            member,
+            principal,
+            "Member must satisfy regular expression pattern: ^[\\w+=,.@:/-]+$",
+        ));
     }
     Ok(())
 }
 
 fn check_constraints(constraints: &GrantConstraints) -> AwsResult<()> {
-    for context in [&constraints.encryption_context_equals, &constraints.encryption_context_subset].into_iter().flatten() {
+    for context in
+        [&constraints.encryption_context_equals, &constraints.encryption_context_subset].into_iter().flatten()
+    {
         validate::encryption_context(context)?;
     }
     Ok(())
@@ -112,7 +118,9 @@ fn create_grant(
         return Err(validate::constraint("operations", "[]", "Member must have length greater than or equal to 1"));
     }
     for operation in &req.operations {
-        if !SYMMETRIC_GRANT_OPERATIONS.contains(&operation.as_str()) && !OTHER_GRANT_OPERATIONS.contains(&operation.as_str()) {
+        if !SYMMETRIC_GRANT_OPERATIONS.contains(&operation.as_str())
+            && !OTHER_GRANT_OPERATIONS.contains(&operation.as_str())
+        {
             return Err(validate::constraint(
                 "operations.member",
                 operation,
@@ -123,7 +131,11 @@ fn create_grant(
     if let Some(name) = &req.name {
         validate::length("name", name, 1, 256)?;
         if !name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b':' | b'/' | b'_' | b'-')) {
-            return Err(validate::constraint("name", name, "Member must satisfy regular expression pattern: ^[a-zA-Z0-9:/_-]+$"));
+            return Err(validate::constraint(
+                "name",
+                name,
+                "Member must satisfy regular expression pattern: ^[a-zA-Z0-9:/_-]+$",
+            ));
         }
     }
     if let Some(constraints) = &req.constraints {
@@ -293,7 +305,12 @@ pub struct ListGrantsResponse {
     pub truncated: bool,
 }
 
-fn list_grants(sim: &mut Simulator, ctx: &CallContext, req: ListGrantsRequest, audit: &mut AuditDraft) -> AwsResult<ListGrantsResponse> {
+fn list_grants(
+    sim: &mut Simulator,
+    ctx: &CallContext,
+    req: ListGrantsRequest,
+    audit: &mut AuditDraft,
+) -> AwsResult<ListGrantsResponse> {
     audit.request_parameters = Some(json!({
         "keyId": req.key_id, "limit": req.limit, "grantId": req.grant_id, "granteePrincipal": req.grantee_principal,
     }));
@@ -347,7 +364,10 @@ fn list_retirable_grants(
     audit.request_parameters = Some(json!({ "retiringPrincipal": req.retiring_principal, "limit": req.limit }));
     check_principal("retiringPrincipal", &req.retiring_principal)?;
     let account_resource = format!("arn:{PARTITION}:kms:{}:{}:key/*", ctx.region, ctx.caller.account);
-    sim.authorize(ctx, &AccessRequest::new("kms:ListRetirableGrants", &account_resource, &ctx.caller.account, ResourceKind::Other))?;
+    sim.authorize(
+        ctx,
+        &AccessRequest::new("kms:ListRetirableGrants", &account_resource, &ctx.caller.account, ResourceKind::Other),
+    )?;
     let mut items: Vec<(String, GrantListEntry)> = Vec::new();
     for key in sim.kms.keys.values().filter(|k| k.account == ctx.caller.account && k.region == ctx.region) {
         for (i, grant) in key.grants.iter().enumerate() {
@@ -379,7 +399,12 @@ pub struct RetireGrantRequest {
     pub dry_run: Option<bool>,
 }
 
-fn retire_grant(sim: &mut Simulator, ctx: &CallContext, req: RetireGrantRequest, audit: &mut AuditDraft) -> AwsResult<Empty> {
+fn retire_grant(
+    sim: &mut Simulator,
+    ctx: &CallContext,
+    req: RetireGrantRequest,
+    audit: &mut AuditDraft,
+) -> AwsResult<Empty> {
     audit.request_parameters = Some(json!({ "keyId": req.key_id, "grantId": req.grant_id }));
     let (key_arn, grant_id) = match (&req.grant_token, &req.key_id, &req.grant_id) {
         (Some(token), _, _) => {
@@ -388,10 +413,16 @@ fn retire_grant(sim: &mut Simulator, ctx: &CallContext, req: RetireGrantRequest,
                 k.grants.iter().find(|g| g.has_token(token)).map(|g| (k.arn.clone(), g.grant_id.clone()))
             });
             let (arn, id) = found.ok_or_else(|| {
-                AwsError::new(ErrorCode::InvalidGrantTokenException, "The grant token is not valid or its grant no longer exists.")
+                AwsError::new(
+                    ErrorCode::InvalidGrantTokenException,
+                    "The grant token is not valid or its grant no longer exists.",
+                )
             })?;
             if req.grant_id.as_ref().is_some_and(|given| given != &id) {
-                return Err(AwsError::new(ErrorCode::InvalidGrantIdException, "The grant ID does not match the grant token."));
+                return Err(AwsError::new(
+                    ErrorCode::InvalidGrantIdException,
+                    "The grant ID does not match the grant token.",
+                ));
             }
             (arn, id)
         }
@@ -399,11 +430,7 @@ fn retire_grant(sim: &mut Simulator, ctx: &CallContext, req: RetireGrantRequest,
             let arn = sim.kms.resolve(ctx, key_id, false)?.arn;
             (arn, grant_id.clone())
         }
-        _ => {
-            return Err(AwsError::validation(
-                "Either GrantToken, or both KeyId and GrantId, must be specified.",
-            ))
-        }
+        _ => return Err(AwsError::validation("Either GrantToken, or both KeyId and GrantId, must be specified.")),
     };
     let key = sim.kms.key(&key_arn)?;
     authorize_key(sim, ctx, "kms:RetireGrant", key, audit)?;
@@ -446,7 +473,12 @@ pub struct RevokeGrantRequest {
     pub dry_run: Option<bool>,
 }
 
-fn revoke_grant(sim: &mut Simulator, ctx: &CallContext, req: RevokeGrantRequest, audit: &mut AuditDraft) -> AwsResult<Empty> {
+fn revoke_grant(
+    sim: &mut Simulator,
+    ctx: &CallContext,
+    req: RevokeGrantRequest,
+    audit: &mut AuditDraft,
+) -> AwsResult<Empty> {
     audit.request_parameters = Some(json!({ "keyId": req.key_id, "grantId": req.grant_id }));
     validate::length("grantId", &req.grant_id, 1, 128)?;
     let resolved = sim.kms.resolve(ctx, &req.key_id, false)?;

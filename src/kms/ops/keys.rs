@@ -275,10 +275,18 @@ pub(crate) fn page<T, K: AsRef<str>>(
     Ok((rest.into_iter().map(|(_, t)| t).collect(), next))
 }
 
-fn list_keys(sim: &mut Simulator, ctx: &CallContext, req: ListKeysRequest, audit: &mut AuditDraft) -> AwsResult<ListKeysResponse> {
+fn list_keys(
+    sim: &mut Simulator,
+    ctx: &CallContext,
+    req: ListKeysRequest,
+    audit: &mut AuditDraft,
+) -> AwsResult<ListKeysResponse> {
     audit.request_parameters = Some(json!({ "limit": req.limit, "marker": req.marker }));
     let account_resource = format!("arn:{PARTITION}:kms:{}:{}:key/*", ctx.region, ctx.caller.account);
-    sim.authorize(ctx, &AccessRequest::new("kms:ListKeys", &account_resource, &ctx.caller.account, ResourceKind::Other))?;
+    sim.authorize(
+        ctx,
+        &AccessRequest::new("kms:ListKeys", &account_resource, &ctx.caller.account, ResourceKind::Other),
+    )?;
     let items: Vec<(String, KeyListEntry)> = sim
         .kms
         .keys
@@ -337,11 +345,21 @@ fn set_enabled(
     Ok(Empty {})
 }
 
-fn enable_key(sim: &mut Simulator, ctx: &CallContext, req: KeyIdOnlyRequest, audit: &mut AuditDraft) -> AwsResult<Empty> {
+fn enable_key(
+    sim: &mut Simulator,
+    ctx: &CallContext,
+    req: KeyIdOnlyRequest,
+    audit: &mut AuditDraft,
+) -> AwsResult<Empty> {
     set_enabled(sim, ctx, req, audit, true)
 }
 
-fn disable_key(sim: &mut Simulator, ctx: &CallContext, req: KeyIdOnlyRequest, audit: &mut AuditDraft) -> AwsResult<Empty> {
+fn disable_key(
+    sim: &mut Simulator,
+    ctx: &CallContext,
+    req: KeyIdOnlyRequest,
+    audit: &mut AuditDraft,
+) -> AwsResult<Empty> {
     set_enabled(sim, ctx, req, audit, false)
 }
 
@@ -402,7 +420,9 @@ fn schedule_key_deletion(
     key.state = KeyState::PendingDeletion;
     key.deletion_date = Some(deletion_date);
     key.pending_window_days = Some(days);
-    audit.response_elements = Some(json!({ "keyId": key.arn, "deletionDate": deletion_date.to_iso8601(), "keyState": "PendingDeletion", "pendingWindowInDays": days }));
+    audit.response_elements = Some(
+        json!({ "keyId": key.arn, "deletionDate": deletion_date.to_iso8601(), "keyState": "PendingDeletion", "pendingWindowInDays": days }),
+    );
     Ok(ScheduleKeyDeletionResponse {
         key_id: key.arn.clone(),
         deletion_date,
@@ -486,4 +506,3 @@ kms_operation!(
     /// Replaces a key's description.
     UpdateKeyDescription, read_only = false, UpdateKeyDescriptionRequest => Empty, update_key_description
 );
-

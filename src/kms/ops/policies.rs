@@ -84,7 +84,12 @@ pub struct PutKeyPolicyRequest {
     pub bypass_policy_lockout_safety_check: Option<bool>,
 }
 
-fn put_key_policy(sim: &mut Simulator, ctx: &CallContext, req: PutKeyPolicyRequest, audit: &mut AuditDraft) -> AwsResult<Empty> {
+fn put_key_policy(
+    sim: &mut Simulator,
+    ctx: &CallContext,
+    req: PutKeyPolicyRequest,
+    audit: &mut AuditDraft,
+) -> AwsResult<Empty> {
     audit.request_parameters = Some(json!({
         "keyId": req.key_id, "policyName": req.policy_name, "policy": req.policy,
         "bypassPolicyLockoutSafetyCheck": req.bypass_policy_lockout_safety_check.unwrap_or(false),

@@ -194,10 +194,7 @@ fn rotate_key_on_demand(
     if key.on_demand_rotations >= MAX_ON_DEMAND_ROTATIONS {
         return Err(AwsError::new(
             ErrorCode::LimitExceededException,
-            format!(
-                "{} has reached the limit of {MAX_ON_DEMAND_ROTATIONS} on-demand rotations.",
-                key.arn
-            ),
+            format!("{} has reached the limit of {MAX_ON_DEMAND_ROTATIONS} on-demand rotations.", key.arn),
         ));
     }
     // Every check passed: draw the new material, then commit.

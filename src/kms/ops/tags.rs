@@ -25,7 +25,12 @@ pub struct TagResourceRequest {
     pub tags: Vec<Tag>,
 }
 
-fn tag_resource(sim: &mut Simulator, ctx: &CallContext, req: TagResourceRequest, audit: &mut AuditDraft) -> AwsResult<Empty> {
+fn tag_resource(
+    sim: &mut Simulator,
+    ctx: &CallContext,
+    req: TagResourceRequest,
+    audit: &mut AuditDraft,
+) -> AwsResult<Empty> {
     audit.request_parameters = Some(json!({ "keyId": req.key_id, "tags": req.tags }));
     check_tags(&req.tags)?;
     let resolved = sim.kms.resolve(ctx, &req.key_id, false)?;
@@ -43,7 +48,11 @@ fn tag_resource(sim: &mut Simulator, ctx: &CallContext, req: TagResourceRequest,
     if tags.len() > MAX_TAGS_PER_KEY {
         return Err(AwsError::new(
             ErrorCode::LimitExceededException,
-            format!("A KMS key can have at most {MAX_TAGS_PER_KEY} tags; this request would give {} {}.", key.arn, tags.len()),
+            format!(
+                "A KMS key can have at most {MAX_TAGS_PER_KEY} tags; this request would give {} {}.",
+                key.arn,
+                tags.len()
+            ),
         ));
     }
     sim.kms.key_mut(&resolved.arn)?.tags = tags;
@@ -65,7 +74,12 @@ pub struct UntagResourceRequest {
     pub tag_keys: Vec<String>,
 }
 
-fn untag_resource(sim: &mut Simulator, ctx: &CallContext, req: UntagResourceRequest, audit: &mut AuditDraft) -> AwsResult<Empty> {
+fn untag_resource(
+    sim: &mut Simulator,
+    ctx: &CallContext,
+    req: UntagResourceRequest,
+    audit: &mut AuditDraft,
+) -> AwsResult<Empty> {
     audit.request_parameters = Some(json!({ "keyId": req.key_id, "tagKeys": req.tag_keys }));
     if req.tag_keys.len() > MAX_TAGS_PER_KEY {
         return Err(validate::constraint(

@@ -26,7 +26,12 @@ pub struct DeleteParameterRequest {
     pub name: String,
 }
 
-fn delete_parameter(sim: &mut Simulator, ctx: &CallContext, req: DeleteParameterRequest, audit: &mut AuditDraft) -> AwsResult<Empty> {
+fn delete_parameter(
+    sim: &mut Simulator,
+    ctx: &CallContext,
+    req: DeleteParameterRequest,
+    audit: &mut AuditDraft,
+) -> AwsResult<Empty> {
     audit.request_parameters = Some(json!({ "name": req.name }));
     let r = names::parse_ref(ctx, &req.name, false)?;
     let existing = sim.params.parameters.get(&r.arn);
@@ -67,7 +72,11 @@ fn delete_parameters(
 ) -> AwsResult<DeleteParametersResponse> {
     audit.request_parameters = Some(json!({ "names": req.names }));
     if req.names.is_empty() || req.names.len() > 10 {
-        return Err(validate::constraint("names", req.names.len(), "Member must have length between 1 and 10, inclusive"));
+        return Err(validate::constraint(
+            "names",
+            req.names.len(),
+            "Member must have length between 1 and 10, inclusive",
+        ));
     }
     let mut refs = Vec::new();
     for n in &req.names {
@@ -169,11 +178,15 @@ fn describe_parameters(
     req: DescribeParametersRequest,
     audit: &mut AuditDraft,
 ) -> AwsResult<DescribeParametersResponse> {
-    audit.request_parameters = Some(json!({ "filters": req.filters, "parameterFilters": req.parameter_filters, "maxResults": req.max_results }));
+    audit.request_parameters = Some(
+        json!({ "filters": req.filters, "parameterFilters": req.parameter_filters, "maxResults": req.max_results }),
+    );
     let max = req.max_results.unwrap_or(50);
     validate::range("maxResults", max, 1, 50)?;
     if req.filters.is_some() && req.parameter_filters.is_some() {
-        return Err(AwsError::validation("You can use either Filters or ParameterFilters in a single request, but not both."));
+        return Err(AwsError::validation(
+            "You can use either Filters or ParameterFilters in a single request, but not both.",
+        ));
     }
     let mut filters = req.parameter_filters.unwrap_or_default();
     for f in req.filters.unwrap_or_default() {
@@ -195,7 +208,8 @@ fn describe_parameters(
         .collect::<Vec<_>>();
     let mut items = items;
     items.sort_by(|a, b| a.0.cmp(&b.0));
-    let (parameters, next_token) = validate::page(items, usize::try_from(max).unwrap_or(50), req.next_token.as_deref(), bad_token)?;
+    let (parameters, next_token) =
+        validate::page(items, usize::try_from(max).unwrap_or(50), req.next_token.as_deref(), bad_token)?;
     Ok(DescribeParametersResponse { parameters, next_token })
 }
 
@@ -263,9 +277,14 @@ fn label_parameter_version(
     req: LabelParameterVersionRequest,
     audit: &mut AuditDraft,
 ) -> AwsResult<LabelParameterVersionResponse> {
-    audit.request_parameters = Some(json!({ "name": req.name, "parameterVersion": req.parameter_version, "labels": req.labels }));
+    audit.request_parameters =
+        Some(json!({ "name": req.name, "parameterVersion": req.parameter_version, "labels": req.labels }));
     if req.labels.is_empty() || req.labels.len() > MAX_LABELS_PER_VERSION {
-        return Err(validate::constraint("labels", req.labels.len(), "Member must have length between 1 and 10, inclusive"));
+        return Err(validate::constraint(
+            "labels",
+            req.labels.len(),
+            "Member must have length between 1 and 10, inclusive",
+        ));
     }
     let r = names::parse_ref(ctx, &req.name, false)?;
     let param = sim.params.parameters.get(&r.arn).ok_or_else(|| not_found(&req.name))?;
@@ -317,16 +336,30 @@ fn unlabel_parameter_version(
     req: LabelParameterVersionRequest,
     audit: &mut AuditDraft,
 ) -> AwsResult<UnlabelParameterVersionResponse> {
-    audit.request_parameters = Some(json!({ "name": req.name, "parameterVersion": req.parameter_version, "labels": req.labels }));
+    audit.request_parameters =
+        Some(json!({ "name": req.name, "parameterVersion": req.parameter_version, "labels": req.labels }));
     if req.labels.is_empty() || req.labels.len() > MAX_LABELS_PER_VERSION {
-        return Err(validate::constraint("labels", req.labels.len(), "Member must have length between 1 and 10, inclusive"));
+        return Err(validate::constraint(
+            "labels",
+            req.labels.len(),
+            "Member must have length between 1 and 10, inclusive",
+        ));
     }
     let requested = req.parameter_version.ok_or_else(|| {
         AwsError::validation("1 validation error detected: Value null at 'parameterVersion' failed to satisfy constraint: Member must not be null")
     })?;
     let r = names::parse_ref(ctx, &req.name, false)?;
     let param = sim.params.parameters.get(&r.arn).ok_or_else(|| not_found(&req.name))?;
-    authorize_param(sim, ctx, "ssm:UnlabelParameterVersion", &param.arn, &param.account, Some(param), Vec::new(), audit)?;
+    authorize_param(
+        sim,
+        ctx,
+        "ssm:UnlabelParameterVersion",
+        &param.arn,
+        &param.account,
+        Some(param),
+        Vec::new(),
+        audit,
+    )?;
     let version = find_version(param, Some(requested))?;
     let param = sim.params.parameters.get_mut(&r.arn).ok_or_else(|| not_found(&req.name))?;
     let mut out = UnlabelParameterVersionResponse::default();
@@ -392,17 +425,30 @@ pub struct ListTagsForResourceResponse {
 
 fn tagged<'a>(sim: &'a Simulator, ctx: &CallContext, resource_type: &str, id: &str) -> AwsResult<&'a Parameter> {
     if resource_type != "Parameter" {
-        return Err(AwsError::new(ErrorCode::InvalidResourceType, format!("The resource type {resource_type} is not valid here.")));
+        return Err(AwsError::new(
+            ErrorCode::InvalidResourceType,
+            format!("The resource type {resource_type} is not valid here."),
+        ));
     }
     let r = names::parse_ref(ctx, id, false)?;
-    sim.params.parameters.get(&r.arn).ok_or_else(|| AwsError::new(ErrorCode::InvalidResourceId, format!("The resource ID {id} is not valid.")))
+    sim.params
+        .parameters
+        .get(&r.arn)
+        .ok_or_else(|| AwsError::new(ErrorCode::InvalidResourceId, format!("The resource ID {id} is not valid.")))
 }
 
-fn add_tags_to_resource(sim: &mut Simulator, ctx: &CallContext, req: AddTagsToResourceRequest, audit: &mut AuditDraft) -> AwsResult<Empty> {
-    audit.request_parameters = Some(json!({ "resourceType": req.resource_type, "resourceId": req.resource_id, "tags": req.tags }));
+fn add_tags_to_resource(
+    sim: &mut Simulator,
+    ctx: &CallContext,
+    req: AddTagsToResourceRequest,
+    audit: &mut AuditDraft,
+) -> AwsResult<Empty> {
+    audit.request_parameters =
+        Some(json!({ "resourceType": req.resource_type, "resourceId": req.resource_id, "tags": req.tags }));
     check_tags(&req.tags)?;
     let param = tagged(sim, ctx, &req.resource_type, &req.resource_id)?;
-    let mut extra: Vec<(String, String)> = req.tags.iter().map(|t| (format!("aws:RequestTag/{}", t.key), t.value.clone())).collect();
+    let mut extra: Vec<(String, String)> =
+        req.tags.iter().map(|t| (format!("aws:RequestTag/{}", t.key), t.value.clone())).collect();
     extra.extend(req.tags.iter().map(|t| ("aws:TagKeys".to_string(), t.key.clone())));
     authorize_param(sim, ctx, "ssm:AddTagsToResource", &param.arn, &param.account, Some(param), extra, audit)?;
     let mut tags = param.tags.clone();
@@ -431,7 +477,8 @@ fn remove_tags_from_resource(
     req: RemoveTagsFromResourceRequest,
     audit: &mut AuditDraft,
 ) -> AwsResult<Empty> {
-    audit.request_parameters = Some(json!({ "resourceType": req.resource_type, "resourceId": req.resource_id, "tagKeys": req.tag_keys }));
+    audit.request_parameters =
+        Some(json!({ "resourceType": req.resource_type, "resourceId": req.resource_id, "tagKeys": req.tag_keys }));
     let param = tagged(sim, ctx, &req.resource_type, &req.resource_id)?;
     let extra = req.tag_keys.iter().map(|k| ("aws:TagKeys".to_string(), k.clone())).collect();
     authorize_param(sim, ctx, "ssm:RemoveTagsFromResource", &param.arn, &param.account, Some(param), extra, audit)?;

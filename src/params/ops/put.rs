@@ -4,7 +4,8 @@ use super::ssm_operation;
 use crate::error::{AwsError, AwsResult, ErrorCode};
 use crate::params::access::{authorize_param, seal};
 use crate::params::model::{
-    ParamVersion, Parameter, StoredValue, Tag, ADVANCED_MAX_BYTES, MAX_STANDARD_PARAMETERS, MAX_VERSIONS, STANDARD_MAX_BYTES,
+    ParamVersion, Parameter, StoredValue, Tag, ADVANCED_MAX_BYTES, MAX_STANDARD_PARAMETERS, MAX_VERSIONS,
+    STANDARD_MAX_BYTES,
 };
 use crate::params::{names, pattern::Pattern, policies};
 use crate::secrets::validate;
@@ -65,7 +66,9 @@ pub(crate) fn check_tags(tags: &[Tag]) -> AwsResult<()> {
 }
 
 fn is_ami(value: &str) -> bool {
-    value.strip_prefix("ami-").is_some_and(|h| (8..=17).contains(&h.len()) && h.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
+    value.strip_prefix("ami-").is_some_and(|h| {
+        (8..=17).contains(&h.len()) && h.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    })
 }
 
 fn put_parameter(
@@ -106,12 +109,17 @@ fn put_parameter(
         (None, None) => return Err(AwsError::validation("A parameter type is required when you create a parameter.")),
     };
     if !["String", "StringList", "SecureString"].contains(&param_type.as_str()) {
-        return Err(validate::constraint("type", &param_type, "Member must satisfy enum value set: [SecureString, StringList, String]"));
+        return Err(validate::constraint(
+            "type",
+            &param_type,
+            "Member must satisfy enum value set: [SecureString, StringList, String]",
+        ));
     }
     if req.key_id.is_some() && param_type != "SecureString" {
         return Err(AwsError::validation("KeyId is required for SecureString type parameter only."));
     }
-    let data_type = req.data_type.clone().or_else(|| latest.map(|l| l.data_type.clone())).unwrap_or_else(|| "text".to_string());
+    let data_type =
+        req.data_type.clone().or_else(|| latest.map(|l| l.data_type.clone())).unwrap_or_else(|| "text".to_string());
     match data_type.as_str() {
         "text" | "aws:ssm:integration" => {}
         "aws:ec2:image" => {
@@ -122,7 +130,11 @@ fn put_parameter(
                 )));
             }
         }
-        other => return Err(AwsError::validation(format!("The data type {other} is not supported. Use text, aws:ec2:image or aws:ssm:integration."))),
+        other => {
+            return Err(AwsError::validation(format!(
+                "The data type {other} is not supported. Use text, aws:ec2:image or aws:ssm:integration."
+            )))
+        }
     }
     let allowed_pattern = req.allowed_pattern.clone().or_else(|| latest.and_then(|l| l.allowed_pattern.clone()));
     if let Some(p) = &allowed_pattern {
@@ -161,18 +173,18 @@ fn put_parameter(
         )));
     }
     if size > ADVANCED_MAX_BYTES {
-        return Err(AwsError::validation(format!("Advanced tier parameters support a maximum parameter value of {ADVANCED_MAX_BYTES} characters.")));
+        return Err(AwsError::validation(format!(
+            "Advanced tier parameters support a maximum parameter value of {ADVANCED_MAX_BYTES} characters."
+        )));
     }
     if has_policies && tier != "Advanced" {
         return Err(AwsError::validation("Parameter policies are supported only for advanced-tier parameters."));
     }
     match existing {
-        Some(_) if !overwrite => {
-            return Err(AwsError::new(
-                ErrorCode::ParameterAlreadyExists,
-                "The parameter already exists. To overwrite this value, set the overwrite option in the request to true.",
-            ))
-        }
+        Some(_) if !overwrite => return Err(AwsError::new(
+            ErrorCode::ParameterAlreadyExists,
+            "The parameter already exists. To overwrite this value, set the overwrite option in the request to true.",
+        )),
         Some(p) => {
             if p.versions.len() >= MAX_VERSIONS {
                 if let Some(oldest) = p.versions.first().filter(|v| !v.labels.is_empty()) {

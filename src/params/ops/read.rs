@@ -40,7 +40,10 @@ pub struct ParameterValue {
 
 impl std::fmt::Debug for ParameterValue {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ParameterValue").field("name", &self.name).field("version", &self.version).finish_non_exhaustive()
+        f.debug_struct("ParameterValue")
+            .field("name", &self.name)
+            .field("version", &self.version)
+            .finish_non_exhaustive()
     }
 }
 
@@ -78,7 +81,11 @@ fn select(sim: &Simulator, ctx: &CallContext, raw: &str) -> AwsResult<(Parameter
     .ok_or_else(|| {
         AwsError::new(
             ErrorCode::ParameterVersionNotFound,
-            format!("Systems Manager could not find version {} of {}. Verify the version and try again.", r.selector.as_ref().map(Selector::text).unwrap_or_default(), r.name),
+            format!(
+                "Systems Manager could not find version {} of {}. Verify the version and try again.",
+                r.selector.as_ref().map(Selector::text).unwrap_or_default(),
+                r.name
+            ),
         )
     })?;
     Ok((param.clone(), version.clone(), r.selector))
@@ -152,7 +159,11 @@ fn get_parameters(
 ) -> AwsResult<GetParametersResponse> {
     audit.request_parameters = Some(json!({ "names": req.names, "withDecryption": req.with_decryption }));
     if req.names.is_empty() || req.names.len() > 10 {
-        return Err(validate::constraint("names", req.names.len(), "Member must have length between 1 and 10, inclusive"));
+        return Err(validate::constraint(
+            "names",
+            req.names.len(),
+            "Member must have length between 1 and 10, inclusive",
+        ));
     }
     let mut refs = Vec::new();
     for n in &req.names {
@@ -166,9 +177,14 @@ fn get_parameters(
     let mut out = GetParametersResponse::default();
     for n in req.names {
         match select(sim, ctx, &n) {
-            Ok((param, version, selector)) => {
-                out.parameters.push(value_of(sim, ctx, &param, &version, req.with_decryption.unwrap_or(false), selector.as_ref())?)
-            }
+            Ok((param, version, selector)) => out.parameters.push(value_of(
+                sim,
+                ctx,
+                &param,
+                &version,
+                req.with_decryption.unwrap_or(false),
+                selector.as_ref(),
+            )?),
             Err(_) => out.invalid_parameters.push(n),
         }
     }
@@ -198,7 +214,10 @@ pub(crate) fn check_filters(filters: &[ParameterStringFilter], by_path: bool) ->
         let key_ok = f.key.starts_with("tag:")
             || ["Name", "Type", "KeyId", "Path", "Tier", "DataType", "Label"].contains(&f.key.as_str());
         if !key_ok || (by_path && ["Name", "Path", "Tier"].contains(&f.key.as_str())) {
-            return Err(AwsError::new(ErrorCode::InvalidFilterKey, format!("The filter key {} is not valid here.", f.key)));
+            return Err(AwsError::new(
+                ErrorCode::InvalidFilterKey,
+                format!("The filter key {} is not valid here.", f.key),
+            ));
         }
         let option = f.option.as_deref().unwrap_or("Equals");
         let allowed: &[&str] = match f.key.as_str() {
@@ -208,10 +227,16 @@ pub(crate) fn check_filters(filters: &[ParameterStringFilter], by_path: bool) ->
             _ => &["Equals", "BeginsWith"],
         };
         if !allowed.contains(&option) {
-            return Err(AwsError::new(ErrorCode::InvalidFilterOption, format!("The filter option {option} is not valid for key {}.", f.key)));
+            return Err(AwsError::new(
+                ErrorCode::InvalidFilterOption,
+                format!("The filter option {option} is not valid for key {}.", f.key),
+            ));
         }
         if f.values.as_ref().is_some_and(|v| v.is_empty() || v.len() > 50) {
-            return Err(AwsError::new(ErrorCode::InvalidFilterValue, format!("The filter {} needs 1 to 50 values.", f.key)));
+            return Err(AwsError::new(
+                ErrorCode::InvalidFilterValue,
+                format!("The filter {} needs 1 to 50 values.", f.key),
+            ));
         }
     }
     Ok(())
@@ -306,7 +331,16 @@ fn get_parameters_by_path(
     check_filters(&filters, true)?;
     let recursive = req.recursive.unwrap_or(false);
     let path_arn = names::arn(&req.path, &ctx.caller.account, &ctx.region);
-    authorize_param(sim, ctx, "ssm:GetParametersByPath", &path_arn, &ctx.caller.account, None, vec![("ssm:Recursive".to_string(), recursive.to_string())], audit)?;
+    authorize_param(
+        sim,
+        ctx,
+        "ssm:GetParametersByPath",
+        &path_arn,
+        &ctx.caller.account,
+        None,
+        vec![("ssm:Recursive".to_string(), recursive.to_string())],
+        audit,
+    )?;
     let items: Vec<(String, Parameter)> = sim
         .params
         .parameters
@@ -318,7 +352,8 @@ fn get_parameters_by_path(
         .collect();
     let mut items = items;
     items.sort_by(|a, b| a.0.cmp(&b.0));
-    let (page, next_token) = validate::page(items, usize::try_from(max).unwrap_or(10), req.next_token.as_deref(), bad_token)?;
+    let (page, next_token) =
+        validate::page(items, usize::try_from(max).unwrap_or(10), req.next_token.as_deref(), bad_token)?;
     let mut parameters = Vec::new();
     for p in page {
         if let Some(latest) = p.latest() {
@@ -350,7 +385,11 @@ pub(crate) fn inline_policies(param: &Parameter) -> Vec<ParameterInlinePolicy> {
     param
         .policies
         .iter()
-        .map(|p| ParameterInlinePolicy { policy_text: p.text.clone(), policy_type: p.policy_type.clone(), policy_status: p.status.clone() })
+        .map(|p| ParameterInlinePolicy {
+            policy_text: p.text.clone(),
+            policy_type: p.policy_type.clone(),
+            policy_status: p.status.clone(),
+        })
         .collect()
 }
 
@@ -393,7 +432,10 @@ pub struct ParameterHistory {
 
 impl std::fmt::Debug for ParameterHistory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ParameterHistory").field("name", &self.name).field("version", &self.version).finish_non_exhaustive()
+        f.debug_struct("ParameterHistory")
+            .field("name", &self.name)
+            .field("version", &self.version)
+            .finish_non_exhaustive()
     }
 }
 
@@ -428,14 +470,16 @@ fn get_parameter_history(
     req: GetParameterHistoryRequest,
     audit: &mut AuditDraft,
 ) -> AwsResult<GetParameterHistoryResponse> {
-    audit.request_parameters = Some(json!({ "name": req.name, "withDecryption": req.with_decryption, "maxResults": req.max_results }));
+    audit.request_parameters =
+        Some(json!({ "name": req.name, "withDecryption": req.with_decryption, "maxResults": req.max_results }));
     let max = req.max_results.unwrap_or(50);
     validate::range("maxResults", max, 1, 50)?;
     let r = names::parse_ref(ctx, &req.name, false)?;
     let param = sim.params.parameters.get(&r.arn).cloned().ok_or_else(|| not_found(&req.name))?;
     authorize_param(sim, ctx, "ssm:GetParameterHistory", &param.arn, &param.account, Some(&param), Vec::new(), audit)?;
     let items = param.versions.iter().map(|v| (format!("{:020}", v.version), v.clone())).collect();
-    let (page, next_token) = validate::page(items, usize::try_from(max).unwrap_or(50), req.next_token.as_deref(), bad_token)?;
+    let (page, next_token) =
+        validate::page(items, usize::try_from(max).unwrap_or(50), req.next_token.as_deref(), bad_token)?;
     let mut parameters = Vec::new();
     for v in page {
         let value = reveal(sim, ctx, &param, &v.value, req.with_decryption.unwrap_or(false))?;
@@ -456,7 +500,10 @@ fn get_parameter_history(
                 .iter()
                 .map(|t| ParameterInlinePolicy {
                     policy_text: t.clone(),
-                    policy_type: serde_json::from_str::<serde_json::Value>(t).ok().and_then(|j| j.get("Type").and_then(|x| x.as_str().map(str::to_string))).unwrap_or_default(),
+                    policy_type: serde_json::from_str::<serde_json::Value>(t)
+                        .ok()
+                        .and_then(|j| j.get("Type").and_then(|x| x.as_str().map(str::to_string)))
+                        .unwrap_or_default(),
                     policy_status: "Pending".to_string(),
                 })
                 .collect(),

@@ -71,7 +71,10 @@ pub(crate) fn check_tags(tags: &[Tag]) -> AwsResult<()> {
         validate::length("tags.member.key", &tag.key, 1, 128)?;
         validate::length("tags.member.value", &tag.value, 0, 256)?;
         if tag.key.to_ascii_lowercase().starts_with("aws:") {
-            return Err(AwsError::new(ErrorCode::InvalidParameterException, "Tag keys beginning with aws: are reserved."));
+            return Err(AwsError::new(
+                ErrorCode::InvalidParameterException,
+                "Tag keys beginning with aws: are reserved.",
+            ));
         }
         if tags.iter().skip(i + 1).any(|t| t.key == tag.key) {
             return Err(AwsError::new(ErrorCode::InvalidParameterException, format!("Duplicate tag key {}.", tag.key)));

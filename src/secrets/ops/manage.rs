@@ -7,7 +7,9 @@ use super::values::add_version;
 use crate::bytes::SecretBytes;
 use crate::clock::{epoch_seconds, Timestamp};
 use crate::error::{AwsError, AwsResult, ErrorCode};
-use crate::secrets::access::{authorize_account, authorize_secret, check_secret_id, marked_for_deletion, require_primary};
+use crate::secrets::access::{
+    authorize_account, authorize_secret, check_secret_id, marked_for_deletion, require_primary,
+};
 use crate::secrets::model::{RotationRules, Secret, Tag, AWSCURRENT};
 use crate::secrets::validate;
 use crate::simulator::{AuditDraft, Simulator};
@@ -271,7 +273,9 @@ fn check_filters(filters: &[Filter]) -> AwsResult<()> {
         return Err(validate::constraint("filters", filters.len(), "Member must have length less than or equal to 10"));
     }
     for f in filters {
-        if !["description", "name", "tag-key", "tag-value", "primary-region", "owning-service", "all"].contains(&f.key.as_str()) {
+        if !["description", "name", "tag-key", "tag-value", "primary-region", "owning-service", "all"]
+            .contains(&f.key.as_str())
+        {
             return Err(validate::constraint(
                 "filters.member.key",
                 &f.key,
@@ -279,7 +283,11 @@ fn check_filters(filters: &[Filter]) -> AwsResult<()> {
             ));
         }
         if f.values.is_empty() || f.values.len() > 10 {
-            return Err(validate::constraint("filters.member.values", f.values.len(), "Member must have length between 1 and 10, inclusive"));
+            return Err(validate::constraint(
+                "filters.member.values",
+                f.values.len(),
+                "Member must have length between 1 and 10, inclusive",
+            ));
         }
         for v in &f.values {
             validate::length("filters.member.values", v, 1, 512)?;
@@ -344,10 +352,8 @@ pub(crate) fn filtered_arns(
     max: i64,
     token: Option<&str>,
 ) -> AwsResult<(Vec<String>, Option<String>)> {
-    let items = filtered(sim, ctx, filters, include_deleted)?
-        .into_iter()
-        .map(|s| (s.arn.clone(), s.arn.clone()))
-        .collect();
+    let items =
+        filtered(sim, ctx, filters, include_deleted)?.into_iter().map(|s| (s.arn.clone(), s.arn.clone())).collect();
     validate::page(items, usize::try_from(max).unwrap_or(20), token, bad_token)
 }
 
@@ -393,7 +399,9 @@ fn list_secrets(
     let descending = match req.sort_order.as_deref() {
         None | Some("asc") => false,
         Some("desc") => true,
-        Some(other) => return Err(validate::constraint("sortOrder", other, "Member must satisfy enum value set: [asc, desc]")),
+        Some(other) => {
+            return Err(validate::constraint("sortOrder", other, "Member must satisfy enum value set: [asc, desc]"))
+        }
     };
     authorize_account(sim, ctx, "secretsmanager:ListSecrets")?;
     let filters = req.filters.unwrap_or_default();
@@ -402,11 +410,8 @@ fn list_secrets(
     if descending {
         secrets.reverse();
     }
-    let items = secrets
-        .into_iter()
-        .enumerate()
-        .map(|(i, s)| (format!("{i:08}"), SecretDescription::of(s, true)))
-        .collect();
+    let items =
+        secrets.into_iter().enumerate().map(|(i, s)| (format!("{i:08}"), SecretDescription::of(s, true))).collect();
     let (secret_list, next_token) =
         validate::page(items, usize::try_from(max).unwrap_or(100), req.next_token.as_deref(), bad_token)?;
     Ok(ListSecretsResponse { secret_list, next_token })
@@ -500,7 +505,12 @@ secrets_operation!(
     DeleteSecret, read_only = false, DeleteSecretRequest => DeleteSecretResponse, delete_secret
 );
 
-fn restore_secret(sim: &mut Simulator, ctx: &CallContext, req: SecretIdRequest, audit: &mut AuditDraft) -> AwsResult<SecretRef> {
+fn restore_secret(
+    sim: &mut Simulator,
+    ctx: &CallContext,
+    req: SecretIdRequest,
+    audit: &mut AuditDraft,
+) -> AwsResult<SecretRef> {
     audit.request_parameters = Some(json!({ "secretId": req.secret_id }));
     check_secret_id(&req.secret_id)?;
     let arn = sim.secrets.resolve(ctx, &req.secret_id)?;
@@ -528,7 +538,12 @@ pub struct TagResourceRequest {
     pub tags: Vec<Tag>,
 }
 
-fn tag_resource(sim: &mut Simulator, ctx: &CallContext, req: TagResourceRequest, audit: &mut AuditDraft) -> AwsResult<Empty> {
+fn tag_resource(
+    sim: &mut Simulator,
+    ctx: &CallContext,
+    req: TagResourceRequest,
+    audit: &mut AuditDraft,
+) -> AwsResult<Empty> {
     audit.request_parameters = Some(json!({ "secretId": req.secret_id, "tags": req.tags }));
     check_secret_id(&req.secret_id)?;
     check_tags(&req.tags)?;
@@ -566,7 +581,12 @@ pub struct UntagResourceRequest {
     pub tag_keys: Vec<String>,
 }
 
-fn untag_resource(sim: &mut Simulator, ctx: &CallContext, req: UntagResourceRequest, audit: &mut AuditDraft) -> AwsResult<Empty> {
+fn untag_resource(
+    sim: &mut Simulator,
+    ctx: &CallContext,
+    req: UntagResourceRequest,
+    audit: &mut AuditDraft,
+) -> AwsResult<Empty> {
     audit.request_parameters = Some(json!({ "secretId": req.secret_id, "tagKeys": req.tag_keys }));
     check_secret_id(&req.secret_id)?;
     let arn = sim.secrets.resolve(ctx, &req.secret_id)?;

@@ -4,7 +4,9 @@
 use super::common::SecretRef;
 use super::secrets_operation;
 use crate::error::{AwsError, AwsResult, ErrorCode};
-use crate::secrets::access::{authorize_account, authorize_secret, check_secret_id, marked_for_deletion, require_primary};
+use crate::secrets::access::{
+    authorize_account, authorize_secret, check_secret_id, marked_for_deletion, require_primary,
+};
 use crate::secrets::validate;
 use crate::simulator::{AuditDraft, Simulator};
 use crate::world::CallContext;
@@ -12,7 +14,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 fn malformed(why: &str) -> AwsError {
-    AwsError::new(ErrorCode::MalformedPolicyDocumentException, format!("This resource policy contains a syntax error: {why}"))
+    AwsError::new(
+        ErrorCode::MalformedPolicyDocumentException,
+        format!("This resource policy contains a syntax error: {why}"),
+    )
 }
 
 /// The statements of a policy document, checked for the basic grammar.
@@ -221,7 +226,9 @@ fn validate_resource_policy(
         }),
         Ok(false) => {}
         Err(e) if e.code == ErrorCode::ValidationException => return Err(e),
-        Err(e) => errors.push(ValidationErrorsEntry { check_name: "SYNTAX_CHECK".to_string(), error_message: e.message }),
+        Err(e) => {
+            errors.push(ValidationErrorsEntry { check_name: "SYNTAX_CHECK".to_string(), error_message: e.message })
+        }
     }
     Ok(ValidateResourcePolicyResponse { policy_validation_passed: errors.is_empty(), validation_errors: errors })
 }

@@ -6,7 +6,9 @@ use super::secrets_operation;
 use super::values::ReplicaRegion;
 use super::ReplicationStatus;
 use crate::error::{AwsError, AwsResult, ErrorCode};
-use crate::secrets::access::{authorize_secret, check_secret_id, marked_for_deletion, open_version, require_primary, seal_value};
+use crate::secrets::access::{
+    authorize_secret, check_secret_id, marked_for_deletion, open_version, require_primary, seal_value,
+};
 use crate::secrets::model::{Replica, Secret, SecretVersion};
 use crate::simulator::{AuditDraft, Simulator};
 use crate::world::{is_region_name, CallContext};
@@ -16,8 +18,14 @@ use serde_json::json;
 /// Checks replica regions: valid names, not the primary's, no duplicates.
 pub(crate) fn check_regions(ctx: &CallContext, regions: &[ReplicaRegion]) -> AwsResult<()> {
     for (i, r) in regions.iter().enumerate() {
-        if !is_region_name(&r.region) || r.region == ctx.region || regions.iter().skip(i + 1).any(|o| o.region == r.region) {
-            return Err(AwsError::new(ErrorCode::InvalidParameterException, format!("Invalid replica Region {}.", r.region)));
+        if !is_region_name(&r.region)
+            || r.region == ctx.region
+            || regions.iter().skip(i + 1).any(|o| o.region == r.region)
+        {
+            return Err(AwsError::new(
+                ErrorCode::InvalidParameterException,
+                format!("Invalid replica Region {}.", r.region),
+            ));
         }
     }
     Ok(())
@@ -28,7 +36,12 @@ fn replica_arn(primary: &Secret, region: &str) -> String {
 }
 
 /// Copies one version into the replica, re-encrypting it.
-fn copy_versions(sim: &mut Simulator, ctx: &CallContext, primary: &Secret, replica: &Secret) -> AwsResult<Vec<SecretVersion>> {
+fn copy_versions(
+    sim: &mut Simulator,
+    ctx: &CallContext,
+    primary: &Secret,
+    replica: &Secret,
+) -> AwsResult<Vec<SecretVersion>> {
     let mut out = Vec::new();
     for version in &primary.versions {
         let mut copy = version.clone();
@@ -65,11 +78,10 @@ pub(crate) fn replicate(
     for r in regions {
         let Ok(primary) = sim.secrets.get(primary_arn).cloned() else { break };
         let arn = replica_arn(&primary, &r.region);
-        let clash = sim
-            .secrets
-            .secrets
-            .values()
-            .any(|s| s.name == primary.name && s.account == primary.account && s.region == r.region && s.arn != arn);
+        let clash =
+            sim.secrets.secrets.values().any(|s| {
+                s.name == primary.name && s.account == primary.account && s.region == r.region && s.arn != arn
+            });
         let mut status = ReplicationStatus {
             region: r.region.clone(),
             kms_key_id: Some(r.kms_key_id.clone().unwrap_or_else(|| "alias/aws/secretsmanager".to_string())),
@@ -173,13 +185,18 @@ fn replicate_secret_to_regions(
     check_regions(ctx, &req.add_replica_regions)?;
     let arn = sim.secrets.resolve(ctx, &req.secret_id)?;
     let secret = sim.secrets.get(&arn)?;
-    let extra = req.add_replica_regions.iter().map(|r| ("secretsmanager:AddReplicaRegions".to_string(), r.region.clone())).collect();
+    let extra = req
+        .add_replica_regions
+        .iter()
+        .map(|r| ("secretsmanager:AddReplicaRegions".to_string(), r.region.clone()))
+        .collect();
     authorize_secret(sim, ctx, "secretsmanager:ReplicateSecretToRegions", secret, extra, audit)?;
     if secret.is_deleted() {
         return Err(marked_for_deletion());
     }
     require_primary(secret)?;
-    let replication_status = replicate(sim, ctx, &arn, &req.add_replica_regions, req.force_overwrite_replica_secret.unwrap_or(false));
+    let replication_status =
+        replicate(sim, ctx, &arn, &req.add_replica_regions, req.force_overwrite_replica_secret.unwrap_or(false));
     Ok(ReplicationResponse { arn, replication_status })
 }
 
@@ -204,7 +221,8 @@ fn remove_regions_from_replication(
     req: RemoveRegionsFromReplicationRequest,
     audit: &mut AuditDraft,
 ) -> AwsResult<ReplicationResponse> {
-    audit.request_parameters = Some(json!({ "secretId": req.secret_id, "removeReplicaRegions": req.remove_replica_regions }));
+    audit.request_parameters =
+        Some(json!({ "secretId": req.secret_id, "removeReplicaRegions": req.remove_replica_regions }));
     check_secret_id(&req.secret_id)?;
     let arn = sim.secrets.resolve(ctx, &req.secret_id)?;
     let secret = sim.secrets.get(&arn)?;

@@ -114,7 +114,13 @@ pub(crate) fn add_version(
 }
 
 /// Whether version `version_id` already holds exactly `value` (decrypting it).
-fn same_value(sim: &mut Simulator, ctx: &CallContext, arn: &str, version_id: &str, value: &NewValue) -> AwsResult<bool> {
+fn same_value(
+    sim: &mut Simulator,
+    ctx: &CallContext,
+    arn: &str,
+    version_id: &str,
+    value: &NewValue,
+) -> AwsResult<bool> {
     let secret = sim.secrets.get(arn)?.clone();
     let Some(version) = secret.version(version_id) else { return Ok(false) };
     if version.sealed.is_none() {
@@ -155,8 +161,10 @@ fn create_secret(
     let value = new_value(req.secret_string, req.secret_binary)?;
     let replicas = req.add_replica_regions.unwrap_or_default();
     super::replication::check_regions(ctx, &replicas)?;
-    let pattern = format!("arn:{PARTITION}:secretsmanager:{}:{}:secret:{}-??????", ctx.region, ctx.caller.account, req.name);
-    let mut access = AccessRequest::new("secretsmanager:CreateSecret", &pattern, &ctx.caller.account, ResourceKind::Secret);
+    let pattern =
+        format!("arn:{PARTITION}:secretsmanager:{}:{}:secret:{}-??????", ctx.region, ctx.caller.account, req.name);
+    let mut access =
+        AccessRequest::new("secretsmanager:CreateSecret", &pattern, &ctx.caller.account, ResourceKind::Secret);
     let mut extra = request_tag_context(&tags);
     extra.push(("secretsmanager:Name".to_string(), req.name.clone()));
     if let Some(k) = &req.kms_key_id {
@@ -236,7 +244,8 @@ fn create_secret(
             return Err(e);
         }
     }
-    let replication_status = super::replication::replicate(sim, ctx, &arn, &replicas, req.force_overwrite_replica_secret.unwrap_or(false));
+    let replication_status =
+        super::replication::replicate(sim, ctx, &arn, &replicas, req.force_overwrite_replica_secret.unwrap_or(false));
     let version_id = value.map(|_| version_id);
     audit.response_elements = Some(json!({ "arn": arn, "name": req.name, "versionId": version_id }));
     Ok(CreateSecretResponse { arn, name: req.name, version_id, replication_status })
@@ -310,7 +319,12 @@ fn put_secret_value(
             if existing.sealed.is_some() {
                 let current_stages = existing.stages.clone();
                 if same_value(sim, ctx, &arn, token, &value)? {
-                    return Ok(PutSecretValueResponse { arn, name, version_id: token.to_string(), version_stages: current_stages });
+                    return Ok(PutSecretValueResponse {
+                        arn,
+                        name,
+                        version_id: token.to_string(),
+                        version_stages: current_stages,
+                    });
                 }
                 return Err(AwsError::new(
                     ErrorCode::ResourceExistsException,
@@ -324,7 +338,8 @@ fn put_secret_value(
         None => sim.random_uuid()?,
     };
     add_version(sim, ctx, &arn, &version_id, &value, &stages)?;
-    audit.response_elements = Some(json!({ "arn": arn, "name": name, "versionId": version_id, "versionStages": stages }));
+    audit.response_elements =
+        Some(json!({ "arn": arn, "name": name, "versionId": version_id, "versionStages": stages }));
     Ok(PutSecretValueResponse { arn, name, version_id, version_stages: stages })
 }
 
@@ -524,7 +539,8 @@ fn batch_get_secret_value(
     req: BatchGetSecretValueRequest,
     audit: &mut AuditDraft,
 ) -> AwsResult<BatchGetSecretValueResponse> {
-    audit.request_parameters = Some(json!({ "secretIdList": req.secret_id_list, "filters": req.filters, "maxResults": req.max_results }));
+    audit.request_parameters =
+        Some(json!({ "secretIdList": req.secret_id_list, "filters": req.filters, "maxResults": req.max_results }));
     let (ids, next_token) = match (req.secret_id_list, req.filters) {
         (Some(_), Some(_)) | (None, None) => {
             return Err(AwsError::new(
@@ -534,7 +550,11 @@ fn batch_get_secret_value(
         }
         (Some(ids), None) => {
             if ids.is_empty() || ids.len() > 20 {
-                return Err(validate::constraint("secretIdList", ids.len(), "Member must have length between 1 and 20, inclusive"));
+                return Err(validate::constraint(
+                    "secretIdList",
+                    ids.len(),
+                    "Member must have length between 1 and 20, inclusive",
+                ));
             }
             if req.max_results.is_some() {
                 return Err(AwsError::new(
@@ -547,7 +567,8 @@ fn batch_get_secret_value(
         (None, Some(filters)) => {
             let max = req.max_results.unwrap_or(20);
             validate::range("maxResults", max, 1, 20)?;
-            let (entries, next) = super::manage::filtered_arns(sim, ctx, &filters, false, max, req.next_token.as_deref())?;
+            let (entries, next) =
+                super::manage::filtered_arns(sim, ctx, &filters, false, max, req.next_token.as_deref())?;
             (entries, next)
         }
     };
@@ -621,7 +642,9 @@ fn list_secret_version_ids(
     req: ListSecretVersionIdsRequest,
     audit: &mut AuditDraft,
 ) -> AwsResult<ListSecretVersionIdsResponse> {
-    audit.request_parameters = Some(json!({ "secretId": req.secret_id, "maxResults": req.max_results, "includeDeprecated": req.include_deprecated }));
+    audit.request_parameters = Some(
+        json!({ "secretId": req.secret_id, "maxResults": req.max_results, "includeDeprecated": req.include_deprecated }),
+    );
     check_secret_id(&req.secret_id)?;
     let max = req.max_results.unwrap_or(100);
     validate::range("maxResults", max, 1, 100)?;
@@ -647,9 +670,10 @@ fn list_secret_version_ids(
             )
         })
         .collect();
-    let (versions, next_token) = validate::page(items, usize::try_from(max).unwrap_or(100), req.next_token.as_deref(), || {
-        AwsError::new(ErrorCode::InvalidNextTokenException, "The NextToken value is invalid.")
-    })?;
+    let (versions, next_token) =
+        validate::page(items, usize::try_from(max).unwrap_or(100), req.next_token.as_deref(), || {
+            AwsError::new(ErrorCode::InvalidNextTokenException, "The NextToken value is invalid.")
+        })?;
     Ok(ListSecretVersionIdsResponse { versions, next_token, arn, name: secret.name.clone() })
 }
 
