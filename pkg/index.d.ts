@@ -285,6 +285,8 @@ export interface Envelope {
 export interface Simulator {
   /** Envelope encryption in the AWS Encryption SDK message format. */
   envelope: Envelope;
+}
+
 // ---------------------------------------------------------------------------
 // Secrets Manager (AWS SDK v3 shapes)
 
@@ -564,6 +566,8 @@ export interface SsmClient {
   addTagsToResource(input: SsmTagsInput & { Tags: ResourceTag[] }): Record<string, never>;
   removeTagsFromResource(input: SsmTagsInput & { TagKeys: string[] }): Record<string, never>;
   listTagsForResource(input: SsmTagsInput): { TagList: ResourceTag[] };
+}
+
 // --- Policy engine (sim.policy) ---
 
 /** One step or per-policy-type result of an explained decision. */

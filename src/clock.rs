@@ -20,6 +20,10 @@ impl Timestamp {
     /// 2025-01-01T00:00:00Z: where a frozen clock starts unless told otherwise.
     pub const DEFAULT_START: Timestamp = Timestamp(1_735_689_600_000);
 
+    /// 9999-12-31T23:59:59.999Z: the last instant with a four-digit year, the
+    /// latest that ISO-8601 text (and so a snapshot) can name and read back.
+    pub const LATEST: Timestamp = Timestamp(253_402_300_799_999);
+
     /// From milliseconds since the epoch.
     pub fn from_millis(ms: i64) -> Self {
         Timestamp(ms)
@@ -127,7 +131,9 @@ impl Timestamp {
             }
         }
         let days = days_from_civil(year, month, day);
-        Some(Timestamp(((days * 24 + hour) * 60 + minute) * 60_000 + second * 1000 + millis))
+        let t = Timestamp(((days * 24 + hour) * 60 + minute) * 60_000 + second * 1000 + millis);
+        // A leap second on 9999-12-31 would roll into year 10000, which prints as five digits.
+        (t <= Self::LATEST).then_some(t)
     }
 
     fn civil(self) -> (i64, i64, i64, i64, i64, i64, i64) {

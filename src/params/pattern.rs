@@ -55,10 +55,16 @@ fn literal_escape(c: char) -> char {
     }
 }
 
+/// Groups nest at most this deep. Parsing and matching recurse once per
+/// level; without a bound, 500 nested `(` (within the 1,024-character limit)
+/// overflow the stack (a crash, and in wasm the loss of every key).
+const MAX_GROUP_DEPTH: usize = 32;
+
 struct Parser<'a> {
     chars: Vec<char>,
     i: usize,
     source: &'a str,
+    depth: usize,
 }
 
 impl Parser<'_> {
@@ -104,7 +110,12 @@ impl Parser<'_> {
                         return Err(bad(self.source));
                     }
                 }
+                if self.depth >= MAX_GROUP_DEPTH {
+                    return Err(bad(self.source));
+                }
+                self.depth += 1;
                 let alts = self.alternatives()?;
+                self.depth -= 1;
                 if self.next() != Some(')') {
                     return Err(bad(self.source));
                 }
@@ -213,7 +224,7 @@ impl Pattern {
         if source.chars().count() > 1024 {
             return Err(bad(source));
         }
-        let mut p = Parser { chars: source.chars().collect(), i: 0, source };
+        let mut p = Parser { chars: source.chars().collect(), i: 0, source, depth: 0 };
         let alternatives = p.alternatives()?;
         if p.i < p.chars.len() {
             return Err(bad(source));
@@ -307,5 +318,9 @@ mod tests {
         for bad in ["(", "[a-", "a{2,1}", "*a", "a)"] {
             assert!(Pattern::compile(bad).is_err(), "{bad}");
         }
+        let nested = |n: usize| format!("{}a{}", "(".repeat(n), ")".repeat(n));
+        assert!(m(&nested(super::MAX_GROUP_DEPTH), "a"));
+        assert!(Pattern::compile(&nested(super::MAX_GROUP_DEPTH + 1)).is_err());
+        assert!(Pattern::compile(&nested(500)).is_err());
     }
 }

@@ -76,7 +76,11 @@ fn field(text: &str, min: usize, max: usize, names: &[&str], offset: usize) -> A
             if let Some(slot) = set.get_mut(v) {
                 *slot = true;
             }
-            v += step;
+            // A huge step (`1/18446744073709551615`) ends the walk instead of overflowing.
+            match v.checked_add(step) {
+                Some(next) => v = next,
+                None => break,
+            }
         }
     }
     Ok(Some(set))
@@ -277,6 +281,13 @@ mod tests {
         assert_eq!(mondays.next_after(Timestamp::DEFAULT_START).unwrap().to_iso8601(), "2025-01-06T08:30:00Z");
         assert!(Cron::parse("0 16 * *").is_err());
         assert!(Cron::parse("61 16 ? * * *").is_err());
+    }
+
+    #[test]
+    fn a_huge_step_selects_only_the_start() {
+        let cron = Cron::parse("1/18446744073709551615 * * * ? *").unwrap();
+        assert_eq!(cron.minutes.iter().filter(|m| **m).count(), 1);
+        assert!(cron.minutes[1]);
     }
 
     #[test]

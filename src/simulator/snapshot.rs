@@ -87,6 +87,10 @@ impl Simulator {
         }
         let snapshot: Snapshot =
             serde_json::from_str(json).map_err(|e| AwsError::validation(format!("snapshot is corrupted: {e}")))?;
+        // The clock drives day arithmetic everywhere; outside 1970..=9999 it overflows.
+        if !(0..=Timestamp::LATEST.millis()).contains(&snapshot.now.millis()) {
+            return Err(AwsError::validation("snapshot is corrupted: now is outside 1970-01-01..9999-12-31"));
+        }
         snapshot.kms.check_consistency()?;
         let rng: Box<dyn crate::rng::EntropySource> = match &snapshot.rng {
             Some(state) => Box::new(SeededRng::from_state(state)?),
