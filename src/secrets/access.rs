@@ -93,6 +93,15 @@ pub(crate) fn authorize_secret(
     audit: &mut AuditDraft,
 ) -> AwsResult<()> {
     audit.resource(&secret.arn, &secret.account, RESOURCE_TYPE);
+    let mut request = secret_access_request(action, secret);
+    request.extra_context.extend(extra);
+    sim.authorize(ctx, &request)
+}
+
+/// The authorization question for `action` on `secret`: its resource policy,
+/// tags and the condition keys Secrets Manager fills in for every call. Calls
+/// and the explain API share it, so an explanation matches the call.
+pub(crate) fn secret_access_request<'a>(action: &'a str, secret: &'a Secret) -> AccessRequest<'a> {
     let mut request = AccessRequest::new(action, &secret.arn, &secret.account, ResourceKind::Secret);
     request.resource_policy = secret.policy.as_deref();
     request.resource_tags = secret.tags.iter().map(|t| (t.key.as_str(), t.value.as_str())).collect();
@@ -103,9 +112,8 @@ pub(crate) fn authorize_secret(
     if let Some(lambda) = &secret.rotation_lambda_arn {
         context.push(("secretsmanager:resource/AllowRotationLambdaArn".to_string(), lambda.clone()));
     }
-    context.extend(extra);
     request.extra_context = context;
-    sim.authorize(ctx, &request)
+    request
 }
 
 /// Asks the seam about an action that names no secret (`ListSecrets`, …).

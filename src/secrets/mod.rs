@@ -4,7 +4,7 @@
 //! access exactly as in AWS. Operations are types implementing
 //! [`crate::simulator::Operation`]; [`dispatch`] finds one by name.
 
-mod access;
+pub(crate) mod access;
 pub mod database;
 pub mod envelope;
 mod labels;

@@ -57,16 +57,11 @@ impl Simulator {
             return Err(AwsError::validation(format!("action {action:?} is not service:Action")));
         }
         if let Some(key) = self.kms.keys.get(resource_arn) {
-            let mut request = AccessRequest::new(action, &key.arn, &key.account, ResourceKind::KmsKey);
-            request.key_policy = Some(&key.policy);
-            request.grants = &key.grants;
-            request.resource_tags = key.tags.iter().map(|t| (t.tag_key.as_str(), t.tag_value.as_str())).collect();
+            let request = crate::kms::ops::key_access_request(action, key);
             return Ok(self.decide(ctx, &request, context));
         }
         if let Some(secret) = self.secrets.secrets.get(resource_arn) {
-            let mut request = AccessRequest::new(action, &secret.arn, &secret.account, ResourceKind::Secret);
-            request.resource_policy = secret.policy.as_deref();
-            request.resource_tags = secret.tags.iter().map(|t| (t.key.as_str(), t.value.as_str())).collect();
+            let request = crate::secrets::access::secret_access_request(action, secret);
             return Ok(self.decide(ctx, &request, context));
         }
         let account = resource_arn.split(':').nth(4).filter(|a| !a.is_empty()).unwrap_or(&ctx.caller.account);

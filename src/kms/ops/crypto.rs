@@ -72,13 +72,10 @@ fn authorize_crypto(
     audit: &mut AuditDraft,
 ) -> AwsResult<()> {
     audit.resource(&key.arn, &key.account, "AWS::KMS::Key");
-    let mut request = AccessRequest::new(action, &key.arn, &key.account, ResourceKind::KmsKey);
-    request.key_policy = Some(&key.policy);
-    request.grants = &key.grants;
+    let mut request = super::keys::key_access_request(action, key);
     request.grant_tokens = grant_tokens;
     request.encryption_context = Some(context);
     request.request_alias = request_alias;
-    request.resource_tags = key.tags.iter().map(|t| (t.tag_key.as_str(), t.tag_value.as_str())).collect();
     sim.authorize(ctx, &request)
 }
 

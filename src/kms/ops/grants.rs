@@ -146,11 +146,8 @@ fn create_grant(
     let resolved = sim.kms.resolve(ctx, &req.key_id, false)?;
     let key = sim.kms.key(&resolved.arn)?;
     audit.resource(&key.arn, &key.account, "AWS::KMS::Key");
-    let mut access = AccessRequest::new("kms:CreateGrant", &key.arn, &key.account, ResourceKind::KmsKey);
-    access.key_policy = Some(&key.policy);
-    access.grants = &key.grants;
+    let mut access = super::keys::key_access_request("kms:CreateGrant", key);
     access.grant_tokens = &grant_tokens;
-    access.resource_tags = key.tags.iter().map(|t| (t.tag_key.as_str(), t.tag_value.as_str())).collect();
     // The condition keys KMS defines for CreateGrant.
     access.extra_context.extend(req.operations.iter().map(|op| ("kms:GrantOperations".to_string(), op.clone())));
     access.extra_context.push(("kms:GranteePrincipal".to_string(), req.grantee_principal.clone()));

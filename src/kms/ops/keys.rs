@@ -22,11 +22,18 @@ pub(crate) fn authorize_key(
     audit: &mut AuditDraft,
 ) -> AwsResult<()> {
     audit.resource(&key.arn, &key.account, "AWS::KMS::Key");
+    sim.authorize(ctx, &key_access_request(action, key))
+}
+
+/// The authorization question for `action` on `key`: its key policy, grants
+/// and tags. Every KMS call and the explain API start from this one shape, so
+/// an explanation always matches what the call would decide.
+pub(crate) fn key_access_request<'a>(action: &'a str, key: &'a Key) -> AccessRequest<'a> {
     let mut request = AccessRequest::new(action, &key.arn, &key.account, ResourceKind::KmsKey);
     request.key_policy = Some(&key.policy);
     request.grants = &key.grants;
     request.resource_tags = key.tags.iter().map(|t| (t.tag_key.as_str(), t.tag_value.as_str())).collect();
-    sim.authorize(ctx, &request)
+    request
 }
 
 /// AWS managed keys refuse management calls.
