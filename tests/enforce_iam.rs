@@ -288,3 +288,37 @@ fn get_caller_identity_and_query_xml() {
     assert_eq!(again.status, 409);
     assert!(again.body_text().contains("<Code>EntityAlreadyExists</Code>"));
 }
+
+#[test]
+fn permissions_boundaries_must_name_an_existing_policy() {
+    let mut sim = Simulator::seeded("boundaries");
+    let admin = root(A);
+    let missing = format!("arn:aws:iam::{A}:policy/NoSuchPolicy");
+    let err =
+        iam(&mut sim, &admin, "CreateUser", json!({ "UserName": "bob", "PermissionsBoundary": missing })).unwrap_err();
+    assert!(err.starts_with("NoSuchEntity: Scope ARN:"), "{err}");
+    assert!(iam(&mut sim, &admin, "GetUser", json!({ "UserName": "bob" })).unwrap_err().starts_with("NoSuchEntity"));
+    let err = iam(&mut sim, &admin, "CreateRole", json!({
+        "RoleName": "r", "AssumeRolePolicyDocument": json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+            "Principal": {"AWS": format!("arn:aws:iam::{A}:root")}, "Action": "sts:AssumeRole"}]}).to_string(),
+        "PermissionsBoundary": missing,
+    }))
+    .unwrap_err();
+    assert!(err.starts_with("NoSuchEntity: Scope ARN:"), "{err}");
+
+    iam(&mut sim, &admin, "CreateUser", json!({ "UserName": "bob" })).unwrap();
+    let err = iam(
+        &mut sim,
+        &admin,
+        "PutUserPermissionsBoundary",
+        json!({ "UserName": "bob", "PermissionsBoundary": missing }),
+    )
+    .unwrap_err();
+    assert!(err.starts_with("NoSuchEntity: Policy "), "{err}");
+    // An AWS managed policy from the catalogue is attachable without being created first.
+    let read_only = "arn:aws:iam::aws:policy/ReadOnlyAccess";
+    iam(&mut sim, &admin, "PutUserPermissionsBoundary", json!({ "UserName": "bob", "PermissionsBoundary": read_only }))
+        .unwrap();
+    let user = iam(&mut sim, &admin, "GetUser", json!({ "UserName": "bob" })).unwrap();
+    assert_eq!(user["User"]["PermissionsBoundary"]["PermissionsBoundaryArn"], read_only, "{user}");
+}

@@ -591,12 +591,9 @@ fn put_boundary(
     check_policy_arn(&req.permissions_boundary)?;
     let action = format!("iam:Put{}PermissionsBoundary", capitalized(target.word()));
     let arn = authorize_entity(sim, ctx, &action, target, &name)?;
-    if sim.iam.managed_policy(&req.permissions_boundary).is_none()
-        && crate::policy::managed::aws_managed_policy(&req.permissions_boundary).is_none()
-    {
+    if !sim.iam.ensure_aws_managed(&req.permissions_boundary) {
         return Err(missing_policy(&req.permissions_boundary));
     }
-    sim.iam.ensure_aws_managed(&req.permissions_boundary);
     let account = ctx.caller.account.clone();
     let boundary = Some(req.permissions_boundary);
     match target {

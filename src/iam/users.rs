@@ -103,14 +103,12 @@ fn create_user(
         ));
     }
     if let Some(boundary) = &req.permissions_boundary {
-        if sim.iam.managed_policy(boundary).is_none() && crate::policy::managed::aws_managed_policy(boundary).is_none()
-        {
+        if !sim.iam.ensure_aws_managed(boundary) {
             return Err(AwsError::new(
                 ErrorCode::NoSuchEntity,
                 format!("Scope ARN: {boundary} does not exist or is not attachable."),
             ));
         }
-        sim.iam.ensure_aws_managed(boundary);
     }
     audit.resource(&arn, &account, "AWS::IAM::User");
     sim.identity.created.insert(arn, sim.now());
