@@ -26,7 +26,7 @@ pub struct AuditEvent {
     pub event_version: Text,
     /// Unique per simulator: derived from the sequence number, so recording
     /// an event never consumes randomness.
-    pub event_id: String,
+    pub event_id: EventId,
     /// When it happened, in simulated time.
     pub event_time: Timestamp,
     /// `kms.amazonaws.com`, `secretsmanager.amazonaws.com`, `ssm.amazonaws.com`, …
@@ -34,7 +34,7 @@ pub struct AuditEvent {
     /// The operation (`Encrypt`) or service event (`RotateKey`, `DeleteKey`).
     pub event_name: Text,
     /// The region of the call.
-    pub aws_region: String,
+    pub aws_region: Text,
     /// Who called (shared between the events of one caller).
     pub user_identity: Arc<UserIdentity>,
     /// `sourceIPAddress`; `AWS Internal` for service events.
@@ -62,6 +62,86 @@ pub struct AuditEvent {
     pub recipient_account_id: String,
     /// `Management` (kmsim records no data events).
     pub event_category: Text,
+}
+
+/// An event's `eventID`: a sequence number, written in UUID form
+/// (`00000000-0000-4000-8000-<12 hex digits>`) only when the event is read.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct EventId(pub u64);
+
+impl EventId {
+    const PREFIX: &'static str = "00000000-0000-4000-8000-";
+}
+
+impl std::fmt::Display for EventId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}{:012x}", Self::PREFIX, self.0)
+    }
+}
+
+impl Serialize for EventId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for EventId {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = Cow::<str>::deserialize(deserializer)?;
+        text.strip_prefix(Self::PREFIX)
+            .filter(|hex| hex.len() == 12)
+            .and_then(|hex| u64::from_str_radix(hex, 16).ok())
+            .map(EventId)
+            .ok_or_else(|| serde::de::Error::custom(format!("'{text}' is not a kmsim event id")))
+    }
+}
+
+/// Region names as shared text: the regions AWS has are borrowed, so
+/// recording an event for them allocates nothing.
+pub fn region_text(region: &str) -> Text {
+    const REGIONS: &[&str] = &[
+        "us-east-1",
+        "us-east-2",
+        "us-west-1",
+        "us-west-2",
+        "ca-central-1",
+        "ca-west-1",
+        "mx-central-1",
+        "sa-east-1",
+        "eu-west-1",
+        "eu-west-2",
+        "eu-west-3",
+        "eu-central-1",
+        "eu-central-2",
+        "eu-north-1",
+        "eu-south-1",
+        "eu-south-2",
+        "il-central-1",
+        "me-south-1",
+        "me-central-1",
+        "af-south-1",
+        "ap-east-1",
+        "ap-east-2",
+        "ap-south-1",
+        "ap-south-2",
+        "ap-southeast-1",
+        "ap-southeast-2",
+        "ap-southeast-3",
+        "ap-southeast-4",
+        "ap-southeast-5",
+        "ap-southeast-7",
+        "ap-northeast-1",
+        "ap-northeast-2",
+        "ap-northeast-3",
+        "us-gov-west-1",
+        "us-gov-east-1",
+        "cn-north-1",
+        "cn-northwest-1",
+    ];
+    match REGIONS.iter().find(|r| **r == region) {
+        Some(known) => Cow::Borrowed(known),
+        None => Cow::Owned(region.to_string()),
+    }
 }
 
 /// CloudTrail's `userIdentity` block.
@@ -199,16 +279,16 @@ impl AuditLog {
         AuditLog { capacity: capacity.max(1), next_sequence: 1, events: VecDeque::new() }
     }
 
-    /// The next event id, in UUID form.
-    pub fn next_event_id(&mut self) -> String {
+    /// The next event id.
+    pub fn next_event_id(&mut self) -> EventId {
         let seq = self.next_sequence;
         self.next_sequence = self.next_sequence.saturating_add(1);
-        format!("00000000-0000-4000-8000-{seq:012x}")
+        EventId(seq)
     }
 
     /// Appends an event, dropping the oldest past capacity.
     pub fn push(&mut self, mut event: AuditEvent) {
-        if event.event_id.is_empty() {
+        if event.event_id == EventId::default() {
             event.event_id = self.next_event_id();
         }
         if self.events.len() >= self.capacity {
@@ -266,7 +346,7 @@ mod tests {
     fn event(name: &'static str, at: i64, resource: &str, error: Option<&str>) -> AuditEvent {
         AuditEvent {
             event_version: "1.08".into(),
-            event_id: String::new(),
+            event_id: EventId::default(),
             event_time: Timestamp(at),
             event_source: "kms.amazonaws.com".into(),
             event_name: name.into(),
@@ -305,9 +385,19 @@ mod tests {
             ["Decrypt"]
         );
         assert_eq!(log.query(&AuditQuery { max_results: Some(1), ..Default::default() })[0].event_time, Timestamp(3));
-        let ids: Vec<_> = log.events().map(|e| e.event_id.clone()).collect();
+        let ids: Vec<_> = log.events().map(|e| e.event_id).collect();
         assert_eq!(ids.len(), 3);
         assert!(ids[0] != ids[1]);
+    }
+
+    #[test]
+    fn event_ids_read_and_write_their_uuid_form() {
+        let text = serde_json::to_string(&EventId(255)).unwrap();
+        assert_eq!(text, "\"00000000-0000-4000-8000-0000000000ff\"");
+        assert_eq!(serde_json::from_str::<EventId>(&text).unwrap(), EventId(255));
+        for bad in ["\"00000000-0000-4000-8000-ff\"", "\"x\"", "\"00000000-0000-4000-8000-00000000000g\""] {
+            assert!(serde_json::from_str::<EventId>(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -162,7 +162,8 @@ fn assert_state_healthy(sim: &mut Simulator, what: &str) {
 const DIRECT_ARN: &str = "arn:aws:kms:us-east-1:111122223333:key/00000000-0000-4000-8000-000000000000";
 
 fn direct_keys() -> kmsim::kms::crypto::DerivedKeys {
-    kmsim::kms::crypto::DerivedKeys::derive(&kmsim::bytes::SecretBytes::new(vec![7; 32])).expect("derive")
+    kmsim::kms::crypto::DerivedKeys::derive(&kmsim::bytes::SecretBytes::new(vec![7; 32]), DIRECT_ARN, 1)
+        .expect("derive")
 }
 
 fn direct_context() -> BTreeMap<String, String> {
@@ -170,7 +171,7 @@ fn direct_context() -> BTreeMap<String, String> {
 }
 
 fn direct_blob() -> Vec<u8> {
-    kmsim::kms::crypto::seal(&direct_keys(), DIRECT_ARN, 1, PLAINTEXT_A, &direct_context(), &[3; 12]).expect("seal")
+    kmsim::kms::crypto::seal(&direct_keys(), PLAINTEXT_A, &direct_context(), &[3; 12]).expect("seal")
 }
 
 pub fn kms_blob_seeds() -> Vec<Vec<u8>> {

@@ -2,10 +2,11 @@
 // It converts between AWS SDK v3 shapes (Uint8Array blobs, Date timestamps)
 // and the AWS JSON wire shapes the core speaks (base64, epoch seconds).
 
-import { toWire, fromWire, contextPairs } from './shapes.js';
+import { toWire, fromWire } from './shapes.js';
 import { makeRequestHandler } from './http.js';
 import { makeEnvelope } from './envelope.js';
 import { makePolicyApi } from './policy.js';
+import { makeHotPath } from './hot.js';
 
 const DEFAULT_CALLER = 0;
 
@@ -36,16 +37,19 @@ export function makeApi(glue) {
     if (options.now !== undefined) config.now = options.now instanceof Date ? options.now.getTime() : Number(options.now);
     if (options.liveClock !== undefined) config.liveClock = Boolean(options.liveClock);
     if (options.auditCapacity !== undefined) config.auditCapacity = Number(options.auditCapacity);
-    return new Simulator(new glue.WasmSimulator(JSON.stringify(config)), DEFAULT_CALLER);
+    const wasm = new glue.WasmSimulator(JSON.stringify(config));
+    return new Simulator(wasm, DEFAULT_CALLER, makeHotPath(wasm, glue.wasmMemory()));
   }
 
   class Simulator {
     #wasm;
     #caller;
+    #fast;
 
-    constructor(wasm, caller) {
+    constructor(wasm, caller, hot) {
       this.#wasm = wasm;
       this.#caller = caller;
+      this.#fast = { hot, caller, wasm };
       const backend = () => (rotating.get(wasm) ? scoped : wasm);
       this.kms = makeKmsClient(this);
       this.secretsManager = makeSecretsClient(this, wasm);
@@ -76,7 +80,7 @@ export function makeApi(glue) {
 
     /** The same simulated cloud, called as another principal or region. */
     as(caller) {
-      return new Simulator(this.#wasm, this.#wasm.registerContext(JSON.stringify(caller ?? {})));
+      return new Simulator(this.#wasm, this.#wasm.registerContext(JSON.stringify(caller ?? {})), this.#fast.hot);
     }
 
     /** Runs any operation by service signing name and AWS operation name. */
@@ -135,7 +139,7 @@ export function makeApi(glue) {
 
     /** @internal the hot paths used by the KMS client (none inside a rotation function) */
     get _fast() {
-      return rotating.get(this.#wasm) ? undefined : { wasm: this.#wasm, caller: this.#caller };
+      return rotating.get(this.#wasm) ? undefined : this.#fast;
     }
   }
 
@@ -177,30 +181,45 @@ export function makeApi(glue) {
     return client;
   }
 
+  /** True when `input` has no own fields but `allowed` ones (then the hot path can serve it). */
+  function onlyFields(input, allowed) {
+    for (const key in input) if (Object.hasOwn(input, key) && !allowed.has(key)) return false;
+    return true;
+  }
+  const ENCRYPT_FIELDS = new Set(['KeyId', 'Plaintext', 'EncryptionContext']);
+  const DECRYPT_FIELDS = new Set(['CiphertextBlob', 'EncryptionContext', 'KeyId']);
+  const DATA_KEY_FIELDS = new Set(['KeyId', 'KeySpec', 'NumberOfBytes', 'EncryptionContext']);
+  const isContext = (c) => c === undefined || (c !== null && typeof c === 'object' && !Array.isArray(c));
+
   function makeKmsClient(sim) {
     const client = makeClient(sim, 'kms');
-    // Hot paths: bytes cross the boundary directly when the request is the common shape.
+    // Hot paths for the common request shapes: one wasm call, bytes through wasm memory.
+    // Anything else (grant tokens, DryRun, odd types) takes the general path and its validation.
     client.encrypt = (input = {}) => {
-      const { KeyId, Plaintext, EncryptionContext, ...rest } = input;
-      if (sim._fast && Object.keys(rest).length === 0 && Plaintext instanceof Uint8Array && typeof KeyId === 'string') {
-        const { wasm, caller } = sim._fast;
-        return wasm.kmsEncrypt(caller, KeyId, Plaintext, contextPairs(EncryptionContext));
+      const fast = sim._fast;
+      const { KeyId, Plaintext, EncryptionContext } = input;
+      if (fast && typeof KeyId === 'string' && Plaintext instanceof Uint8Array && isContext(EncryptionContext)
+          && onlyFields(input, ENCRYPT_FIELDS)) {
+        return fast.hot.encrypt(fast.caller, KeyId, Plaintext, EncryptionContext);
       }
       return sim.call('kms', 'Encrypt', input);
     };
     client.decrypt = (input = {}) => {
-      const { CiphertextBlob, EncryptionContext, KeyId, ...rest } = input;
-      if (sim._fast && Object.keys(rest).length === 0 && CiphertextBlob instanceof Uint8Array && (KeyId === undefined || typeof KeyId === 'string')) {
-        const { wasm, caller } = sim._fast;
-        return wasm.kmsDecrypt(caller, CiphertextBlob, contextPairs(EncryptionContext), KeyId);
+      const fast = sim._fast;
+      const { CiphertextBlob, EncryptionContext, KeyId } = input;
+      if (fast && CiphertextBlob instanceof Uint8Array && (KeyId === undefined || (typeof KeyId === 'string' && KeyId !== ''))
+          && isContext(EncryptionContext) && onlyFields(input, DECRYPT_FIELDS)) {
+        return fast.hot.decrypt(fast.caller, CiphertextBlob, EncryptionContext, KeyId);
       }
       return sim.call('kms', 'Decrypt', input);
     };
     client.generateDataKey = (input = {}) => {
-      const { KeyId, KeySpec, NumberOfBytes, EncryptionContext, ...rest } = input;
-      if (sim._fast && Object.keys(rest).length === 0 && typeof KeyId === 'string') {
-        const { wasm, caller } = sim._fast;
-        return wasm.kmsGenerateDataKey(caller, KeyId, KeySpec, NumberOfBytes, contextPairs(EncryptionContext));
+      const fast = sim._fast;
+      const { KeyId, KeySpec, NumberOfBytes, EncryptionContext } = input;
+      if (fast && typeof KeyId === 'string' && (KeySpec === undefined || (typeof KeySpec === 'string' && KeySpec !== ''))
+          && (NumberOfBytes === undefined || (Number.isSafeInteger(NumberOfBytes) && NumberOfBytes >= 0))
+          && isContext(EncryptionContext) && onlyFields(input, DATA_KEY_FIELDS)) {
+        return fast.hot.generateDataKey(fast.caller, KeyId, KeySpec, NumberOfBytes, EncryptionContext);
       }
       return sim.call('kms', 'GenerateDataKey', input);
     };

@@ -252,7 +252,7 @@ impl Simulator {
             event_time: self.now(),
             event_source: Cow::Borrowed(service.event_source()),
             event_name: Cow::Borrowed(name),
-            aws_region: ctx.region.clone(),
+            aws_region: crate::audit::region_text(&ctx.region),
             user_identity: self.identity_of(ctx),
             source_ip_address: match (&ctx.via_service, &ctx.source_ip) {
                 (Some(via), _) => {
@@ -304,7 +304,7 @@ impl Simulator {
             event_time: at,
             event_source: Cow::Borrowed(service.event_source()),
             event_name: Cow::Owned(name.to_string()),
-            aws_region: region.to_string(),
+            aws_region: crate::audit::region_text(region),
             user_identity: Arc::new(UserIdentity::service(service.event_source())),
             source_ip_address: Cow::Borrowed("AWS Internal"),
             user_agent: Cow::Borrowed("AWS Internal"),

@@ -2,14 +2,14 @@
 //! to [`Simulator`], every error becomes a JS `Error` whose `name` is the AWS
 //! exception name (as the AWS SDK for JavaScript v3 throws them).
 //!
-//! Requests cross as JSON text (AWS JSON 1.1 shapes) except on the hot
-//! cryptographic paths, which take and return bytes directly.
+//! Requests cross as JSON text (AWS JSON 1.1 shapes) except on the hot KMS
+//! paths ([`hot`]), which exchange bytes through a buffer in wasm memory.
 
 mod envelope;
+mod hot;
 
 use crate::clock::{TimeSource, Timestamp};
 use crate::error::AwsError;
-use crate::kms::ops::{Decrypt, DecryptRequest, Encrypt, EncryptRequest, GenerateDataKey, GenerateDataKeyRequest};
 use crate::protocol::{HttpRequest, ProtocolOptions};
 use crate::simulator::{Simulator, SimulatorConfig};
 use crate::world::{CallContext, Caller};
@@ -75,6 +75,8 @@ pub struct WasmSimulator {
     contexts: Vec<CallContext>,
     /// How HTTP requests from the SDK handler and `kmsim serve` are treated.
     protocol: ProtocolOptions,
+    /// Where the hot KMS paths exchange request and response frames with JS.
+    hot: hot::HotBuffer,
 }
 
 #[wasm_bindgen]
@@ -88,7 +90,12 @@ impl WasmSimulator {
             serde_json::from_str(config_json).map_err(|e| invalid(format!("invalid simulator options: {e}")))?
         };
         let sim = Simulator::with_time_source(&config, Some(Box::new(JsDateNow)));
-        Ok(WasmSimulator { sim, contexts: vec![CallContext::default_root()], protocol: ProtocolOptions::default() })
+        Ok(WasmSimulator {
+            sim,
+            contexts: vec![CallContext::default_root()],
+            protocol: ProtocolOptions::default(),
+            hot: hot::HotBuffer::default(),
+        })
     }
 
     /// Registers a caller (`{"caller": {"arn": ..., "account": ...}, "region": ...}` or
@@ -135,80 +142,6 @@ impl WasmSimulator {
     pub fn call(&mut self, context: u32, service: &str, operation: &str, input_json: &str) -> Result<String, JsValue> {
         let ctx = self.context(context)?;
         rotation::call_json_text(&mut self.sim, &ctx, service, operation, input_json)
-    }
-
-    /// `Encrypt` with bytes in and out (the hot path).
-    #[wasm_bindgen(js_name = kmsEncrypt)]
-    pub fn kms_encrypt(
-        &mut self,
-        context: u32,
-        key_id: String,
-        plaintext: &[u8],
-        encryption_context: Vec<String>,
-    ) -> Result<Object, JsValue> {
-        let ctx = self.context(context)?;
-        let request = EncryptRequest {
-            key_id,
-            plaintext: plaintext.to_vec().into(),
-            encryption_context: context_from_pairs(encryption_context)?,
-            ..Default::default()
-        };
-        let response = self.sim.invoke::<Encrypt>(&ctx, request).map_err(|e| to_js_error(&e))?;
-        let out = Object::new();
-        set(&out, "CiphertextBlob", &Uint8Array::from(response.ciphertext_blob.0.as_slice()).into());
-        set(&out, "KeyId", &response.key_id.into());
-        set(&out, "EncryptionAlgorithm", &response.encryption_algorithm.into());
-        Ok(out)
-    }
-
-    /// `Decrypt` with bytes in and out (the hot path).
-    #[wasm_bindgen(js_name = kmsDecrypt)]
-    pub fn kms_decrypt(
-        &mut self,
-        context: u32,
-        ciphertext: &[u8],
-        encryption_context: Vec<String>,
-        key_id: Option<String>,
-    ) -> Result<Object, JsValue> {
-        let ctx = self.context(context)?;
-        let request = DecryptRequest {
-            ciphertext_blob: ciphertext.to_vec().into(),
-            encryption_context: context_from_pairs(encryption_context)?,
-            key_id,
-            ..Default::default()
-        };
-        let response = self.sim.invoke::<Decrypt>(&ctx, request).map_err(|e| to_js_error(&e))?;
-        let out = Object::new();
-        set(&out, "KeyId", &response.key_id.into());
-        set(&out, "Plaintext", &Uint8Array::from(response.plaintext.expose()).into());
-        set(&out, "EncryptionAlgorithm", &response.encryption_algorithm.into());
-        Ok(out)
-    }
-
-    /// `GenerateDataKey` with bytes out.
-    #[wasm_bindgen(js_name = kmsGenerateDataKey)]
-    pub fn kms_generate_data_key(
-        &mut self,
-        context: u32,
-        key_id: String,
-        key_spec: Option<String>,
-        number_of_bytes: Option<i32>,
-        encryption_context: Vec<String>,
-    ) -> Result<Object, JsValue> {
-        let ctx = self.context(context)?;
-        let request = GenerateDataKeyRequest {
-            key_id,
-            key_spec,
-            number_of_bytes: number_of_bytes.map(i64::from),
-            encryption_context: context_from_pairs(encryption_context)?,
-            ..Default::default()
-        };
-        let response = self.sim.invoke::<GenerateDataKey>(&ctx, request).map_err(|e| to_js_error(&e))?;
-        let out = Object::new();
-        set(&out, "CiphertextBlob", &Uint8Array::from(response.ciphertext_blob.0.as_slice()).into());
-        set(&out, "Plaintext", &Uint8Array::from(response.plaintext.expose()).into());
-        set(&out, "KeyId", &response.key_id.into());
-        Ok(out)
     }
 
     /// Sets how HTTP requests are treated: `{"strictAuth": bool, "defaultRegion": "...",

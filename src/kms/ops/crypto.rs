@@ -88,7 +88,7 @@ fn derived(key: &Key, version: Option<u32>) -> AwsResult<&DerivedKeys> {
     if let Some(d) = backing.derived.get() {
         return Ok(d);
     }
-    let d = DerivedKeys::derive(&backing.material)?;
+    let d = DerivedKeys::derive(&backing.material, &key.arn, backing.version)?;
     Ok(backing.derived.get_or_init(|| d))
 }
 
@@ -103,7 +103,7 @@ fn seal_with(
     sim.random_bytes(&mut fresh)?;
     let key = sim.kms.key(arn)?;
     let version = key.current_material().map(|m| m.version).ok_or_else(AwsError::invalid_ciphertext)?;
-    crypto::seal(derived(key, Some(version))?, &key.arn, version, plaintext, context, &fresh)
+    crypto::seal(derived(key, Some(version))?, plaintext, context, &fresh)
 }
 
 fn context_or_empty(context: Option<BTreeMap<String, String>>) -> AwsResult<BTreeMap<String, String>> {

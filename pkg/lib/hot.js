@@ -1,0 +1,132 @@
+// The hot KMS paths (Encrypt, Decrypt, GenerateDataKey): requests are written
+// straight into a buffer in wasm memory and results read back from it, one
+// wasm call per operation. The frame layout is documented in src/wasm/hot.rs.
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+const SYMMETRIC_DEFAULT = 'SYMMETRIC_DEFAULT';
+
+/**
+ * Hot-path operations over one WasmSimulator.
+ * @param {object} wasm the WasmSimulator
+ * @param {WebAssembly.Memory} memory the module's memory
+ */
+export function makeHotPath(wasm, memory) {
+  let base = wasm.hotBuffer(0);
+  let capacity = wasm.hotCapacity();
+  let bytes = new Uint8Array(memory.buffer);
+  let view = new DataView(memory.buffer);
+  // The last key ARN read back, to skip decoding it again on the next call.
+  let arnBytes = new Uint8Array(0);
+  let arn = '';
+
+  /** Makes room for `bound` bytes and refreshes the views if memory grew. */
+  function prepare(bound) {
+    if (bound > capacity) {
+      base = wasm.hotBuffer(bound);
+      capacity = wasm.hotCapacity();
+    }
+    refresh();
+  }
+
+  function refresh() {
+    // Growing the memory detaches the old buffer (byteLength 0); reading
+    // `memory.buffer` on every call would cost more than this check.
+    if (bytes.byteLength === 0) {
+      bytes = new Uint8Array(memory.buffer);
+      view = new DataView(memory.buffer);
+    }
+  }
+
+  /** Writes `s` as UTF-8 at `at`; returns the bytes written. ASCII is copied directly. */
+  function writeText(s, at) {
+    const n = s.length;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c > 0x7f) return encoder.encodeInto(s, bytes.subarray(at, at + 3 * n)).written;
+      bytes[at + i] = c;
+    }
+    return n;
+  }
+
+  /** Writes the context's `(u32 len, UTF-8)` pairs at `at`; returns the bytes written. */
+  function writeContext(context, at) {
+    let pos = at;
+    if (context) {
+      for (const key in context) {
+        if (!Object.hasOwn(context, key)) continue;
+        const v = String(context[key]);
+        const kl = writeText(key, pos + 4);
+        view.setUint32(pos, kl, true);
+        pos += 4 + kl;
+        const vl = writeText(v, pos + 4);
+        view.setUint32(pos, vl, true);
+        pos += 4 + vl;
+      }
+    }
+    return pos - at;
+  }
+
+  /** An upper bound on the context's frame size. */
+  function contextBound(context) {
+    let n = 0;
+    if (context) for (const key in context) if (Object.hasOwn(context, key)) n += 8 + 3 * (key.length + String(context[key]).length);
+    return n;
+  }
+
+  /** Reads the response frame's key ARN; returns [arn, offset of the payload]. */
+  function readArn() {
+    refresh();
+    const start = base + 1;
+    const n = bytes[base];
+    let same = n === arnBytes.length;
+    for (let i = 0; same && i < n; i++) same = bytes[start + i] === arnBytes[i];
+    if (!same) {
+      arnBytes = bytes.slice(start, start + n);
+      arn = decoder.decode(arnBytes);
+    }
+    return start + n;
+  }
+
+  /** Copies `len` bytes of the response out and wipes them (they may be a plaintext). */
+  function takeSecret(at, len) {
+    const out = bytes.slice(at, at + len);
+    bytes.fill(0, at, at + len);
+    return out;
+  }
+
+  return {
+    encrypt(caller, keyId, plaintext, context) {
+      prepare(3 * keyId.length + plaintext.length + contextBound(context));
+      const keyLen = writeText(keyId, base);
+      bytes.set(plaintext, base + keyLen);
+      const contextLen = writeContext(context, base + keyLen + plaintext.length);
+      const len = wasm.hotEncrypt(caller, keyLen, plaintext.length, contextLen);
+      const payload = readArn();
+      return { CiphertextBlob: bytes.slice(payload, base + len), KeyId: arn, EncryptionAlgorithm: SYMMETRIC_DEFAULT };
+    },
+
+    decrypt(caller, blob, context, keyId) {
+      const id = keyId ?? '';
+      prepare(3 * id.length + blob.length + contextBound(context));
+      const keyLen = writeText(id, base);
+      bytes.set(blob, base + keyLen);
+      const contextLen = writeContext(context, base + keyLen + blob.length);
+      const len = wasm.hotDecrypt(caller, keyLen, blob.length, contextLen);
+      const payload = readArn();
+      return { KeyId: arn, Plaintext: takeSecret(payload, base + len - payload), EncryptionAlgorithm: SYMMETRIC_DEFAULT };
+    },
+
+    generateDataKey(caller, keyId, keySpec, numberOfBytes, context) {
+      prepare(3 * keyId.length + contextBound(context));
+      const keyLen = writeText(keyId, base);
+      const contextLen = writeContext(context, base + keyLen);
+      const len = wasm.hotGenerateDataKey(caller, keyLen, contextLen, keySpec ?? '', numberOfBytes ?? -1);
+      const payload = readArn();
+      const plaintextLen = view.getUint32(payload, true);
+      const plaintext = takeSecret(payload + 4, plaintextLen);
+      const blob = bytes.slice(payload + 4 + plaintextLen, base + len);
+      return { CiphertextBlob: blob, Plaintext: plaintext, KeyId: arn };
+    },
+  };
+}
