@@ -687,6 +687,8 @@ mod tests {
         assert!(m("^a{2}(b|){3}$", "aab") && !m("^a{2}(b|){3}$", "aabbbb"));
         // Counted repetitions of what can match empty (the old matcher said no).
         assert!(m("^(){2}$", "") && m("^(a|){5}$", "aa") && m("^(a*){4}$", ""));
+        // Anchors inside repetitions and after text (cases proptest once found).
+        assert!(!m("$a{1}", "a") && !m(r"(^(\s)?.){1,3}", "\n\n_") && m(r"(^(\s)?.){1,3}", " a"));
         // Counts far beyond the value's length.
         assert!(m("^(a|){4000000000}$", "aaa") && !m("^a{4000000000}$", "aaa") && m("^a{0,4000000000}$", "aaa"));
         for bad in ["(", "[a-", "a{2,1}", "*a", "a)", "a**", "(?x)"] {
