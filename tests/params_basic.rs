@@ -355,6 +355,32 @@ fn allowed_pattern_and_data_type() {
     assert_eq!(get(&mut sim, &ctx, "/ami", false).unwrap().data_type, "aws:ec2:image");
 }
 
+/// `^((a*)*)*(b*)*$` made the old matcher exponential: a value of a few
+/// thousand characters never finished. Matching must now be instant (a hang is
+/// this test's failure mode), with the right answers.
+#[test]
+fn nested_quantifiers_in_allowed_pattern_do_not_hang() {
+    let (mut sim, ctx) = setup();
+    let with = |sim: &mut Simulator, value: String| {
+        sim.invoke::<PutParameter>(
+            &ctx,
+            PutParameterRequest {
+                name: "/nested".into(),
+                value,
+                param_type: Some("String".into()),
+                allowed_pattern: Some("^((a*)*)*(b*)*$".into()),
+                overwrite: Some(true),
+                ..Default::default()
+            },
+        )
+    };
+    let long = "a".repeat(3000);
+    with(&mut sim, format!("{long}bbb")).unwrap();
+    let e = with(&mut sim, format!("{long}c")).unwrap_err();
+    assert_eq!(e.code, ErrorCode::ParameterPatternMismatchException);
+    assert_eq!(get(&mut sim, &ctx, "/nested", false).unwrap().version, 1, "the mismatch stored nothing");
+}
+
 #[test]
 fn policies_act_on_the_virtual_clock() {
     let (mut sim, ctx) = setup();

@@ -209,7 +209,8 @@ fn rotate_immediately_false_runs_test_secret_only() {
     assert_eq!(*seen.borrow(), vec![RotationStep::TestSecret]);
     let d = sim.invoke::<DescribeSecret>(&ctx, SecretIdRequest { secret_id: arn.clone() }).unwrap();
     assert_eq!(d.version_ids_to_stages.unwrap().len(), 1, "the test version is removed");
-    assert_eq!(d.next_rotation_date, Some(sim.now().plus_days(30)));
+    // The window opens at midnight 30 days on and lasts the day: its last second is reported.
+    assert_eq!(d.next_rotation_date, Some(sim.now().plus_days(31).plus_millis(-1000)));
 }
 
 #[test]
@@ -238,9 +239,10 @@ fn schedules_fire_as_the_clock_advances() {
     assert_ne!(second, first);
     sim.advance_time(25 * DAY);
     let d = sim.invoke::<DescribeSecret>(&ctx, SecretIdRequest { secret_id: arn.clone() }).unwrap();
-    // Now day 35: rotations at days 10, 20 and 30; the next at 40.
+    // Now day 35: rotations at days 10, 20 and 30 (each at its window's start,
+    // midnight); the next window is day 40, reported by its last second.
     assert_eq!(d.last_rotated_date, Some(kmsim::clock::Timestamp::DEFAULT_START.plus_days(30)));
-    assert_eq!(d.next_rotation_date, Some(kmsim::clock::Timestamp::DEFAULT_START.plus_days(40)));
+    assert_eq!(d.next_rotation_date.unwrap().to_iso8601(), "2025-02-10T23:59:59Z");
     let succeeded =
         sim.audit_events(&AuditQuery::default()).into_iter().filter(|e| e.event_name == "RotationSucceeded").count();
     assert_eq!(succeeded, 3);
@@ -272,11 +274,12 @@ fn cron_schedule_fires() {
     )
     .unwrap();
     let d = sim.invoke::<DescribeSecret>(&ctx, SecretIdRequest { secret_id: arn.clone() }).unwrap();
-    assert_eq!(d.next_rotation_date.unwrap().to_iso8601(), "2025-01-01T16:00:00Z");
+    // The 2h window 16:00–18:00: reported by its last second, rotated at its start.
+    assert_eq!(d.next_rotation_date.unwrap().to_iso8601(), "2025-01-01T17:59:59Z");
     sim.advance_time(DAY);
     let d = sim.invoke::<DescribeSecret>(&ctx, SecretIdRequest { secret_id: arn.clone() }).unwrap();
     assert_eq!(d.last_rotated_date.unwrap().to_iso8601(), "2025-01-01T16:00:00Z");
-    assert_eq!(d.next_rotation_date.unwrap().to_iso8601(), "2025-01-15T16:00:00Z");
+    assert_eq!(d.next_rotation_date.unwrap().to_iso8601(), "2025-01-15T17:59:59Z");
     let bad = sim.invoke::<RotateSecret>(
         &ctx,
         RotateSecretRequest {
@@ -407,4 +410,163 @@ fn database_rotation_fails_when_the_password_was_changed_behind_its_back() {
     sim.register_rotation_function(FN, Box::new(DatabaseRotation { strategy: RotationStrategy::SingleUser }));
     rotate(&mut sim, &ctx, &arn);
     assert_eq!(sim.secret_rotation_failure(&arn).unwrap().step, "setSecret");
+}
+
+fn rules(expr: Option<&str>, days: Option<i64>, duration: Option<&str>) -> kmsim::secrets::model::RotationRules {
+    kmsim::secrets::model::RotationRules {
+        schedule_expression: expr.map(String::from),
+        automatically_after_days: days,
+        duration: duration.map(String::from),
+    }
+}
+
+/// RotateSecret with `rules`, RotateImmediately=false (testSecret only).
+fn schedule(
+    sim: &mut Simulator,
+    ctx: &CallContext,
+    arn: &str,
+    rules: kmsim::secrets::model::RotationRules,
+) -> kmsim::AwsResult<RotateSecretResponse> {
+    sim.invoke::<RotateSecret>(
+        ctx,
+        RotateSecretRequest {
+            secret_id: arn.into(),
+            rotation_lambda_arn: Some(FN.into()),
+            rotation_rules: Some(rules),
+            rotate_immediately: Some(false),
+            ..Default::default()
+        },
+    )
+}
+
+fn next_rotation(sim: &mut Simulator, ctx: &CallContext, arn: &str) -> String {
+    let d = sim.invoke::<DescribeSecret>(ctx, SecretIdRequest { secret_id: arn.into() }).unwrap();
+    d.next_rotation_date.unwrap().to_iso8601()
+}
+
+fn rotations(sim: &Simulator) -> usize {
+    sim.audit_events(&AuditQuery::default()).into_iter().filter(|e| e.event_name == "RotationSucceeded").count()
+}
+
+/// "The rotation window must not extend into the next rotation window or the
+/// next UTC day" (RotationRulesType.Duration), and Duration is `1h`–`24h`.
+#[test]
+fn the_window_is_checked_against_the_schedule() {
+    let (mut sim, ctx, arn) = setup();
+    sim.register_rotation_function(FN, generic(None));
+    for good in [
+        rules(None, Some(1), Some("24h")),
+        rules(Some("rate(4 hours)"), None, Some("4h")),
+        rules(Some("rate(10 days)"), None, Some("1h")),
+        rules(Some("cron(0 22 * * ? *)"), None, Some("2h")),
+        rules(Some("cron(0 4/12 * * ? *)"), None, Some("8h")),
+        rules(Some("rate(5 hours)"), None, Some("4h")),
+    ] {
+        schedule(&mut sim, &ctx, &arn, good.clone()).unwrap_or_else(|e| panic!("{good:?}: {e:?}"));
+    }
+    let kept = sim.invoke::<DescribeSecret>(&ctx, SecretIdRequest { secret_id: arn.clone() }).unwrap();
+    for (bad, code) in [
+        (rules(Some("rate(4 hours)"), None, Some("5h")), ErrorCode::InvalidParameterException),
+        (rules(Some("cron(0 22 * * ? *)"), None, Some("3h")), ErrorCode::InvalidParameterException),
+        (rules(Some("cron(0 4/12 * * ? *)"), None, Some("13h")), ErrorCode::InvalidParameterException),
+        (rules(Some("rate(5 hours)"), None, Some("5h")), ErrorCode::InvalidParameterException),
+        (rules(None, Some(1), Some("25h")), ErrorCode::InvalidParameterException),
+        (rules(None, Some(1), Some("0h")), ErrorCode::InvalidParameterException),
+        (rules(None, Some(1), Some("3d")), ErrorCode::InvalidParameterException),
+        (rules(None, Some(1), Some("100h")), ErrorCode::ValidationException),
+        (rules(None, Some(1), Some("h")), ErrorCode::ValidationException),
+        (rules(Some("cron(30 4 * * ? *)"), None, None), ErrorCode::InvalidParameterException),
+    ] {
+        assert_eq!(schedule(&mut sim, &ctx, &arn, bad.clone()).unwrap_err().code, code, "{bad:?}");
+    }
+    let after = sim.invoke::<DescribeSecret>(&ctx, SecretIdRequest { secret_id: arn }).unwrap();
+    assert_eq!(after.rotation_rules, kept.rotation_rules, "refused rules change nothing");
+    assert_eq!(after.next_rotation_date, kept.next_rotation_date);
+}
+
+/// A schedule in days opens its window at midnight; kmsim rotates at the
+/// window's start and reports its last second as NextRotationDate.
+#[test]
+fn rotation_runs_at_the_start_of_the_window_and_reports_its_end() {
+    let (mut sim, ctx, arn) = setup();
+    sim.register_rotation_function(FN, generic(None));
+    sim.advance_time(15 * 3_600_000); // 2025-01-01T15:00Z
+    schedule(&mut sim, &ctx, &arn, rules(Some("rate(1 day)"), None, Some("3h"))).unwrap();
+    assert_eq!(next_rotation(&mut sim, &ctx, &arn), "2025-01-02T02:59:59Z");
+    let first = current(&mut sim, &ctx, &arn).version_id;
+    sim.set_time(kmsim::clock::Timestamp::parse_iso8601("2025-01-01T23:59:59.999Z").unwrap());
+    assert_eq!(current(&mut sim, &ctx, &arn).version_id, first, "not before the window opens");
+    sim.advance_time(1);
+    assert_ne!(current(&mut sim, &ctx, &arn).version_id, first, "at the window's start");
+    let d = sim.invoke::<DescribeSecret>(&ctx, SecretIdRequest { secret_id: arn.clone() }).unwrap();
+    assert_eq!(d.last_rotated_date.unwrap().to_iso8601(), "2025-01-02T00:00:00Z");
+    assert_eq!(next_rotation(&mut sim, &ctx, &arn), "2025-01-03T02:59:59Z");
+
+    // Without Duration, a schedule in days keeps its window open to midnight.
+    schedule(&mut sim, &ctx, &arn, rules(Some("cron(0 16 * * ? *)"), None, None)).unwrap();
+    assert_eq!(next_rotation(&mut sim, &ctx, &arn), "2025-01-02T23:59:59Z");
+    schedule(&mut sim, &ctx, &arn, rules(None, Some(3), None)).unwrap();
+    assert_eq!(next_rotation(&mut sim, &ctx, &arn), "2025-01-05T23:59:59Z");
+}
+
+/// A schedule in hours: windows of an hour by default, opening at midnight and
+/// every N hours that day (starting again at midnight, like cron increments).
+#[test]
+fn hourly_schedules_open_their_windows_from_midnight() {
+    let (mut sim, ctx, arn) = setup();
+    sim.register_rotation_function(FN, generic(None));
+    schedule(&mut sim, &ctx, &arn, rules(Some("rate(5 hours)"), None, None)).unwrap();
+    assert_eq!(next_rotation(&mut sim, &ctx, &arn), "2025-01-01T05:59:59Z");
+    sim.advance_time(DAY);
+    // 05:00, 10:00, 15:00, 20:00, then 00:00 the next day.
+    assert_eq!(rotations(&sim), 5);
+    let d = sim.invoke::<DescribeSecret>(&ctx, SecretIdRequest { secret_id: arn.clone() }).unwrap();
+    assert_eq!(d.last_rotated_date.unwrap().to_iso8601(), "2025-01-02T00:00:00Z");
+    assert_eq!(next_rotation(&mut sim, &ctx, &arn), "2025-01-02T05:59:59Z");
+    schedule(&mut sim, &ctx, &arn, rules(Some("cron(0 4/12 * * ? *)"), None, None)).unwrap();
+    assert_eq!(next_rotation(&mut sim, &ctx, &arn), "2025-01-02T04:59:59Z");
+    schedule(&mut sim, &ctx, &arn, rules(Some("cron(0 4/12 * * ? *)"), None, Some("3h"))).unwrap();
+    assert_eq!(next_rotation(&mut sim, &ctx, &arn), "2025-01-02T06:59:59Z");
+}
+
+/// "Manually updating the secret value by calling PutSecretValue or
+/// UpdateSecret is considered a valid rotation" (AutomaticallyAfterDays).
+#[test]
+fn a_manual_update_counts_as_a_rotation_with_automatically_after_days() {
+    let (mut sim, ctx, arn) = setup();
+    sim.register_rotation_function(FN, generic(None));
+    schedule(&mut sim, &ctx, &arn, rules(None, Some(10), None)).unwrap();
+    assert_eq!(next_rotation(&mut sim, &ctx, &arn), "2025-01-11T23:59:59Z");
+    sim.advance_time(5 * DAY);
+    sim.invoke::<PutSecretValue>(
+        &ctx,
+        PutSecretValueRequest { secret_id: arn.clone(), secret_string: Some("by hand".into()), ..Default::default() },
+    )
+    .unwrap();
+    assert_eq!(next_rotation(&mut sim, &ctx, &arn), "2025-01-16T23:59:59Z");
+    sim.advance_time(6 * DAY);
+    assert_eq!(rotations(&sim), 0, "the day-10 window moved to day 15");
+    sim.advance_time(4 * DAY);
+    assert_eq!(rotations(&sim), 1);
+    // A value staged without AWSCURRENT is not an update of the secret's value.
+    sim.invoke::<PutSecretValue>(
+        &ctx,
+        PutSecretValueRequest {
+            secret_id: arn.clone(),
+            secret_string: Some("staged".into()),
+            version_stages: Some(vec!["STAGED".into()]),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(next_rotation(&mut sim, &ctx, &arn), "2025-01-26T23:59:59Z");
+    // With a schedule expression, a manual update moves nothing.
+    schedule(&mut sim, &ctx, &arn, rules(Some("rate(10 days)"), None, None)).unwrap();
+    let before = next_rotation(&mut sim, &ctx, &arn);
+    sim.invoke::<UpdateSecret>(
+        &ctx,
+        UpdateSecretRequest { secret_id: arn.clone(), secret_string: Some("again".into()), ..Default::default() },
+    )
+    .unwrap();
+    assert_eq!(next_rotation(&mut sim, &ctx, &arn), before);
 }

@@ -838,7 +838,8 @@ pub fn rotation_schedule_seeds() -> Vec<Vec<u8>> {
 }
 
 /// `RotateSecret` with `ScheduleExpression` (and `Duration` after a newline):
-/// rejected → `InvalidParameterException` and no change; accepted → the
+/// rejected → `InvalidParameterException` (or `ValidationException` for a
+/// `Duration` outside its 2–3 character length) and no change; accepted → the
 /// schedule runs as the clock moves.
 pub fn rotation_schedule(data: &[u8]) {
     let text = text(data);
@@ -857,7 +858,11 @@ pub fn rotation_schedule(data: &[u8]) {
         Err(e) => {
             assert_error_in(
                 &e,
-                &[ErrorCode::InvalidParameterException, ErrorCode::InvalidRequestException],
+                &[
+                    ErrorCode::InvalidParameterException,
+                    ErrorCode::InvalidRequestException,
+                    ErrorCode::ValidationException,
+                ],
                 "RotateSecret",
             );
             assert_eq!(state_of(&sim), before, "a rejected schedule changed the state");

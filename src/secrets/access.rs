@@ -2,7 +2,7 @@
 //! calling KMS on the caller's behalf.
 
 use super::envelope::{self, Sealed};
-use super::model::{Secret, SecretVersion, SecretsState};
+use super::model::{Secret, SecretVersion, SecretsState, WrappedKey, AWSCURRENT, AWSPENDING, AWSPREVIOUS};
 use crate::bytes::SecretBytes;
 use crate::error::{AwsError, AwsResult, ErrorCode};
 use crate::simulator::{AccessRequest, AuditDraft, ResourceKind, Simulator};
@@ -130,7 +130,7 @@ pub(crate) fn encryption_context(secret_arn: &str, version_id: &str) -> BTreeMap
 }
 
 /// The caller, acting through Secrets Manager in `region`.
-fn via(ctx: &CallContext, region: &str) -> CallContext {
+pub(crate) fn via(ctx: &CallContext, region: &str) -> CallContext {
     let mut ctx = ctx.clone();
     ctx.region = region.to_string();
     ctx.via("secretsmanager")
@@ -175,8 +175,10 @@ pub(crate) fn seal_value(
     })
 }
 
-/// Decrypts a version for the caller. A missing value, a refused or unusable key
-/// come back as Secrets Manager reports them.
+/// Decrypts a version for the caller. A version re-encrypted after a key
+/// change is tried under its newest key first, then the older ones (AWS keeps
+/// the old wrapping "to avoid locking you out"). A missing value, a refused or
+/// unusable key come back as Secrets Manager reports them (for the newest key).
 pub(crate) fn open_version(
     sim: &mut Simulator,
     ctx: &CallContext,
@@ -190,7 +192,19 @@ pub(crate) fn open_version(
         )
     })?;
     let context = encryption_context(&secret.arn, &version.id);
-    envelope::open(sim, &via(ctx, &secret.region), sealed, &context).map_err(|e| match e.code {
+    let via = via(ctx, &secret.region);
+    let wrappings = version.rewrapped.iter().rev().map(|w| &w.encrypted_data_key);
+    let mut first_error = None;
+    for data_key in wrappings.chain(std::iter::once(&sealed.encrypted_data_key)) {
+        match envelope::open_with(sim, &via, sealed, data_key, &context) {
+            Ok(plaintext) => return Ok(plaintext),
+            Err(e) => {
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    let e = first_error.unwrap_or_else(|| AwsError::new(ErrorCode::InternalServiceError, "no data key"));
+    Err(match e.code {
         // AWS managed key policies are read-only and allow only their own
         // account: AWS says so in this case.
         ErrorCode::AccessDeniedException if secret.kms_key_id.is_none() && ctx.caller.account != secret.account => {
@@ -211,4 +225,34 @@ pub(crate) fn open_version(
             ),
         ),
     })
+}
+
+/// Wraps the data key of every version carrying AWSCURRENT, AWSPENDING or
+/// AWSPREVIOUS under `kms_key_id` as well (UpdateSecret with a new KmsKeyId),
+/// calling KMS `Decrypt` on the current wrapping and `Encrypt` under the new
+/// key for the caller, through Secrets Manager. All or nothing: `None` when
+/// any call fails (AWS then leaves the existing versions as they are),
+/// otherwise the new wrappings by version id (nothing for a version the key
+/// already protects).
+pub(crate) fn rewrap_labelled(
+    sim: &mut Simulator,
+    ctx: &CallContext,
+    secret: &Secret,
+    kms_key_id: Option<&str>,
+) -> Option<Vec<(String, WrappedKey)>> {
+    let key = key_for(sim, kms_key_id, &secret.account, &secret.region).ok()?;
+    let via = via(ctx, &secret.region);
+    let labelled = secret.versions.iter().filter(|v| [AWSCURRENT, AWSPENDING, AWSPREVIOUS].iter().any(|l| v.has(l)));
+    let mut out = Vec::new();
+    for version in labelled {
+        let Some(sealed) = &version.sealed else { continue };
+        let context = encryption_context(&secret.arn, &version.id);
+        let newest = version.rewrapped.last().map_or(&sealed.encrypted_data_key, |w| &w.encrypted_data_key);
+        let data_key = envelope::unwrap_data_key(sim, &via, newest, &context).ok()?;
+        let (encrypted_data_key, kms_key_arn) = envelope::wrap_data_key(sim, &via, &key, &data_key, &context).ok()?;
+        if !version.kms_key_arns().contains(&kms_key_arn) {
+            out.push((version.id.clone(), WrappedKey { kms_key_arn, encrypted_data_key }));
+        }
+    }
+    Some(out)
 }

@@ -5,7 +5,7 @@
 
 use crate::bytes::{Blob, SecretBytes};
 use crate::error::{AwsError, AwsResult, ErrorCode};
-use crate::kms::ops::{Decrypt, DecryptRequest, GenerateDataKey, GenerateDataKeyRequest};
+use crate::kms::ops::{Decrypt, DecryptRequest, Encrypt, EncryptRequest, GenerateDataKey, GenerateDataKeyRequest};
 use crate::simulator::Simulator;
 use crate::world::CallContext;
 use aes_gcm::aead::{AeadInOut, KeyInit};
@@ -68,15 +68,59 @@ pub(crate) fn open(
     sealed: &Sealed,
     context: &BTreeMap<String, String>,
 ) -> AwsResult<SecretBytes> {
+    open_with(sim, via, sealed, &sealed.encrypted_data_key, context)
+}
+
+/// Asks KMS (as `via`) to decrypt a wrapped data key.
+pub(crate) fn unwrap_data_key(
+    sim: &mut Simulator,
+    via: &CallContext,
+    encrypted_data_key: &Blob,
+    context: &BTreeMap<String, String>,
+) -> AwsResult<SecretBytes> {
     let data_key = sim.invoke::<Decrypt>(
         via,
         DecryptRequest {
-            ciphertext_blob: sealed.encrypted_data_key.clone(),
+            ciphertext_blob: encrypted_data_key.clone(),
             encryption_context: Some(context.clone()),
             ..Default::default()
         },
     )?;
-    let aead = Aes256Gcm::new_from_slice(data_key.plaintext.expose()).map_err(|_| local_error())?;
+    Ok(data_key.plaintext)
+}
+
+/// Asks KMS (as `via`) to `Encrypt` a plaintext data key under `key_id`;
+/// returns the wrapped key and the key's ARN.
+pub(crate) fn wrap_data_key(
+    sim: &mut Simulator,
+    via: &CallContext,
+    key_id: &str,
+    data_key: &SecretBytes,
+    context: &BTreeMap<String, String>,
+) -> AwsResult<(Blob, String)> {
+    let out = sim.invoke::<Encrypt>(
+        via,
+        EncryptRequest {
+            key_id: key_id.to_string(),
+            plaintext: data_key.clone(),
+            encryption_context: Some(context.clone()),
+            ..Default::default()
+        },
+    )?;
+    Ok((out.ciphertext_blob, out.key_id))
+}
+
+/// Opens a sealed value whose data key KMS wrapped as `encrypted_data_key`
+/// (the original wrapping or a later one under another key).
+pub(crate) fn open_with(
+    sim: &mut Simulator,
+    via: &CallContext,
+    sealed: &Sealed,
+    encrypted_data_key: &Blob,
+    context: &BTreeMap<String, String>,
+) -> AwsResult<SecretBytes> {
+    let data_key = unwrap_data_key(sim, via, encrypted_data_key, context)?;
+    let aead = Aes256Gcm::new_from_slice(data_key.expose()).map_err(|_| local_error())?;
     let aad = crate::kms::crypto::encode_context(context);
     let nonce = Nonce::try_from(sealed.iv.0.as_slice()).map_err(|_| local_error())?;
     let split = sealed.ciphertext.0.len().checked_sub(16).ok_or_else(local_error)?;

@@ -3,6 +3,7 @@
 
 use super::database::Database;
 use super::envelope::Sealed;
+use crate::bytes::Blob;
 use crate::clock::Timestamp;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -102,9 +103,33 @@ pub struct SecretVersion {
     pub kms_key_arn: String,
     /// When it was last read (a date, as AWS rounds it).
     pub last_accessed: Option<Timestamp>,
+    /// The same data key wrapped again under the keys the secret was moved to
+    /// while this version carried AWSCURRENT, AWSPENDING or AWSPREVIOUS
+    /// (UpdateSecret with a new KmsKeyId), newest last. The original wrapping
+    /// in `sealed` stays, so either key decrypts the version, as AWS documents.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rewrapped: Vec<WrappedKey>,
+}
+
+/// A version's data key, encrypted under one more KMS key.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WrappedKey {
+    /// The ARN of the KMS key.
+    pub kms_key_arn: String,
+    /// The data key, encrypted by KMS under that key (same encryption context).
+    pub encrypted_data_key: Blob,
 }
 
 impl SecretVersion {
+    /// The ARNs of every KMS key that can decrypt it (`KmsKeyIds`), oldest first.
+    pub fn kms_key_arns(&self) -> Vec<String> {
+        std::iter::once(self.kms_key_arn.clone())
+            .filter(|arn| !arn.is_empty())
+            .chain(self.rewrapped.iter().map(|w| w.kms_key_arn.clone()))
+            .collect()
+    }
+
     /// Whether it carries `label`.
     pub fn has(&self, label: &str) -> bool {
         self.stages.iter().any(|s| s == label)

@@ -154,7 +154,19 @@ fn fail(sim: &mut Simulator, arn: &str, token: &str, step: &str, message: String
 /// A failure leaves AWSPENDING where it is and AWSCURRENT untouched, and is
 /// recorded (DescribeSecret shows the lingering AWSPENDING; the audit trail a
 /// `RotationFailed` event).
+/// Replicas then catch up with whatever the rotation changed (labels, the new
+/// version, LastRotatedDate), as the function's execution role.
 pub(crate) fn rotate(sim: &mut Simulator, arn: &str, token: &str, test_only: bool) -> AwsResult<()> {
+    let result = run(sim, arn, token, test_only);
+    if let Ok(secret) = sim.secrets.get(arn) {
+        let lambda = secret.rotation_lambda_arn.clone().unwrap_or_default();
+        let ctx = role_context(&lambda, &secret.account, &secret.region);
+        crate::secrets::ops::sync_replicas(sim, &ctx, arn);
+    }
+    result
+}
+
+fn run(sim: &mut Simulator, arn: &str, token: &str, test_only: bool) -> AwsResult<()> {
     let now = sim.now();
     let secret = sim.secrets.get_mut(arn)?;
     let lambda = secret.rotation_lambda_arn.clone().unwrap_or_default();
@@ -169,6 +181,7 @@ pub(crate) fn rotate(sim: &mut Simulator, arn: &str, token: &str, test_only: boo
             binary: false,
             kms_key_arn: String::new(),
             last_accessed: None,
+            rewrapped: Vec::new(),
         });
     }
     attach(secret, AWSPENDING, token);

@@ -1,6 +1,18 @@
 //! Rotation schedules (`AutomaticallyAfterDays`, `rate(...)`, `cron(...)`,
 //! `Duration`) and the work Secrets Manager does on its own as the clock
 //! moves: scheduled rotations and the purge of deleted secrets.
+//!
+//! As AWS documents ("Rotation schedules" in the Secrets Manager user guide,
+//! `RotationRulesType` in the API reference), a schedule opens rotation
+//! windows, always on the hour and in UTC: at midnight for a schedule in days
+//! (`AutomaticallyAfterDays`, `rate(N days)`, counted from the last rotation),
+//! at midnight and every N hours that day for `rate(N hours)`, at the cron
+//! times for `cron(...)`. A window lasts `Duration` (`1h`–`24h`), by default an
+//! hour for a schedule in hours and the rest of the UTC day for one in days,
+//! and must close before the next window opens and by midnight.
+//! AWS rotates at any time in the window; kmsim rotates at its start (so a
+//! virtual clock always sees the same run), and reports the window's last
+//! second as `NextRotationDate`, "the latest date that rotation will occur".
 
 use super::model::{RotationRules, SecretsState};
 use crate::audit::AuditResource;
@@ -12,13 +24,27 @@ use serde_json::json;
 const HOUR_MS: i64 = 3_600_000;
 const MINUTE_MS: i64 = 60_000;
 
-/// A parsed rotation schedule.
+/// What a rotation schedule repeats on.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Schedule {
-    /// Every N milliseconds after the last rotation.
-    Every(i64),
-    /// A cron expression.
+    /// Every N days (`AutomaticallyAfterDays`, `rate(N days)`): windows open
+    /// at midnight UTC.
+    Days(i64),
+    /// Every N hours (`rate(N hours)`): windows open at midnight UTC and every
+    /// N hours after it that same day (like a cron hour increment, the grid
+    /// starts again each day).
+    Hours(i64),
+    /// A cron expression: windows open at its (on-the-hour) times.
     Cron(Box<Cron>),
+}
+
+/// Parsed `RotationRules`: when windows open, and how long they stay open.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Rules {
+    schedule: Schedule,
+    /// The window's length: `Duration`, else AWS's default (an hour for a
+    /// schedule in hours, the rest of the UTC day for one in days).
+    window_ms: i64,
 }
 
 /// `cron(minutes hours day-of-month month day-of-week year)`, each field a set.
@@ -136,14 +162,24 @@ impl Cron {
     }
 }
 
-/// Parses and checks `RotationRules`.
-pub(crate) fn parse(rules: &RotationRules) -> AwsResult<Schedule> {
-    if let Some(duration) = &rules.duration {
-        let hours = duration.strip_suffix('h').and_then(|h| h.parse::<i64>().ok());
-        if !hours.is_some_and(|h| (1..=24).contains(&h)) {
-            return Err(AwsError::new(ErrorCode::InvalidParameterException, "Duration must be between 1h and 24h."));
-        }
+fn window_error() -> AwsError {
+    AwsError::new(
+        ErrorCode::InvalidParameterException,
+        "The rotation window (Duration) must not extend into the next rotation window or the next UTC day.",
+    )
+}
+
+/// `Duration`: `1h` to `24h` (length 2–3, pattern `[0-9h]+`).
+fn duration_hours(duration: &str) -> AwsResult<i64> {
+    super::validate::length("rotationRules.duration", duration, 2, 3)?;
+    let hours = duration.strip_suffix('h').filter(|h| h.bytes().all(|b| b.is_ascii_digit()));
+    match hours.and_then(|h| h.parse::<i64>().ok()) {
+        Some(h) if (1..=24).contains(&h) => Ok(h),
+        _ => Err(AwsError::new(ErrorCode::InvalidParameterException, "Duration must be between 1h and 24h.")),
     }
+}
+
+fn schedule_of(rules: &RotationRules) -> AwsResult<Schedule> {
     match (&rules.automatically_after_days, &rules.schedule_expression) {
         (Some(_), Some(_)) => Err(AwsError::new(
             ErrorCode::InvalidParameterException,
@@ -151,20 +187,25 @@ pub(crate) fn parse(rules: &RotationRules) -> AwsResult<Schedule> {
         )),
         (Some(days), None) => {
             super::validate::range("rotationRules.automaticallyAfterDays", *days, 1, 1000)?;
-            Ok(Schedule::Every(days * DAY_MS))
+            Ok(Schedule::Days(*days))
         }
         (None, Some(expr)) => {
             if let Some(body) = expr.strip_prefix("rate(").and_then(|r| r.strip_suffix(')')) {
                 let (n, unit) = body.trim().split_once(' ').ok_or_else(|| invalid(expr))?;
                 let n: i64 = n.parse().map_err(|_| invalid(expr))?;
                 return match unit {
-                    "day" | "days" if (1..=1000).contains(&n) => Ok(Schedule::Every(n * DAY_MS)),
-                    "hour" | "hours" if (4..=24 * 1000).contains(&n) => Ok(Schedule::Every(n * HOUR_MS)),
+                    "day" | "days" if (1..=1000).contains(&n) => Ok(Schedule::Days(n)),
+                    "hour" | "hours" if (4..=24 * 1000).contains(&n) => Ok(Schedule::Hours(n)),
                     _ => Err(invalid(expr)),
                 };
             }
             if let Some(body) = expr.strip_prefix("cron(").and_then(|r| r.strip_suffix(')')) {
-                return Ok(Schedule::Cron(Box::new(Cron::parse(body)?)));
+                let cron = Cron::parse(body)?;
+                // Rotation windows open on the hour.
+                if cron.minutes.iter().enumerate().any(|(minute, on)| *on && minute != 0) {
+                    return Err(invalid("the minutes field must be 0 (rotation windows start on the hour)"));
+                }
+                return Ok(Schedule::Cron(Box::new(cron)));
             }
             Err(invalid(expr))
         }
@@ -175,11 +216,98 @@ pub(crate) fn parse(rules: &RotationRules) -> AwsResult<Schedule> {
     }
 }
 
-/// When the next rotation after one at `last` is due (the start of its window).
+impl Schedule {
+    /// The hours of the UTC day at which windows can open, in order.
+    fn start_hours(&self) -> Vec<i64> {
+        match self {
+            Schedule::Days(_) => vec![0],
+            Schedule::Hours(n) if *n < 24 => (0..24).step_by(usize::try_from(*n).unwrap_or(24)).collect(),
+            Schedule::Hours(_) => vec![0],
+            Schedule::Cron(cron) => (0..24).filter(|h| member(&cron.hours, *h)).collect(),
+        }
+    }
+
+    /// Whether it is "a schedule in hours" (several windows a day, or a rate
+    /// in hours), whose default window is an hour, rather than one in days.
+    fn in_hours(&self) -> bool {
+        match self {
+            Schedule::Days(_) => false,
+            Schedule::Hours(_) => true,
+            Schedule::Cron(_) => self.start_hours().len() > 1,
+        }
+    }
+}
+
+/// Parses and checks `RotationRules`: the schedule, and the window against it.
+/// As AWS documents, a window must not run into the next window nor into the
+/// next UTC day; without `Duration` it lasts an hour for a schedule in hours
+/// and until the end of the UTC day for one in days.
+pub(crate) fn parse(rules: &RotationRules) -> AwsResult<Rules> {
+    let duration = rules.duration.as_deref().map(duration_hours).transpose()?;
+    let schedule = schedule_of(rules)?;
+    let starts = schedule.start_hours();
+    let first = starts.first().copied().unwrap_or(0);
+    let hours = duration.unwrap_or(if schedule.in_hours() { 1 } else { 24 - first });
+    // Each window must close by the next one's start, and the last by midnight.
+    let next_starts = starts.iter().skip(1).copied().chain(std::iter::once(24));
+    if starts.iter().zip(next_starts).any(|(start, next)| start + hours > next) {
+        return Err(window_error());
+    }
+    Ok(Rules { schedule, window_ms: hours * HOUR_MS })
+}
+
+impl Rules {
+    /// When the first window after `after` opens (strictly later).
+    pub(crate) fn next_window(&self, after: Timestamp) -> Option<Timestamp> {
+        let midnight = after.millis().div_euclid(DAY_MS) * DAY_MS;
+        match &self.schedule {
+            Schedule::Days(n) => Some(Timestamp(midnight + n * DAY_MS)),
+            Schedule::Hours(n) if *n < 24 => Some(Timestamp(
+                (0..24)
+                    .step_by(usize::try_from(*n).unwrap_or(24))
+                    .map(|h| midnight + h * HOUR_MS)
+                    .find(|t| *t > after.millis())
+                    .unwrap_or(midnight + DAY_MS),
+            )),
+            Schedule::Hours(n) => Some(Timestamp(midnight + n * HOUR_MS)),
+            Schedule::Cron(cron) => cron.next_after(after),
+        }
+    }
+
+    /// `NextRotationDate` for the window opening at `start`: its last second,
+    /// since AWS reports "the latest date that rotation will occur" (a day
+    /// window opening at midnight shows 23:59:59).
+    pub(crate) fn reported_date(&self, start: Timestamp) -> Timestamp {
+        Timestamp(start.millis() + self.window_ms - 1000)
+    }
+}
+
+/// When the next rotation after one (or a schedule change) at `last` is due:
+/// the start of the next window. kmsim rotates at the very start of each
+/// window, a documented and deterministic point of the span in which AWS
+/// rotates "at any time"; [`Rules::reported_date`] gives the window's end.
 pub(crate) fn next_rotation(rules: &RotationRules, last: Timestamp) -> Option<Timestamp> {
-    match parse(rules).ok()? {
-        Schedule::Every(ms) => Some(last.plus_millis(ms)),
-        Schedule::Cron(cron) => cron.next_after(last),
+    parse(rules).ok()?.next_window(last)
+}
+
+/// `NextRotationDate` as DescribeSecret reports it for a secret whose next
+/// window opens at `start` (the window's last second).
+pub(crate) fn reported_next_rotation(rules: Option<&RotationRules>, start: Timestamp) -> Timestamp {
+    match rules.map(parse) {
+        Some(Ok(rules)) => rules.reported_date(start),
+        _ => start,
+    }
+}
+
+/// With `AutomaticallyAfterDays`, AWS counts a manual update of the value
+/// (PutSecretValue or UpdateSecret moving AWSCURRENT) as a rotation: the next
+/// one is scheduled from it.
+pub(crate) fn manual_update(secret: &mut super::model::Secret, now: Timestamp) {
+    let Some(rules) = secret.rotation_rules.as_ref().filter(|r| r.automatically_after_days.is_some()) else {
+        return;
+    };
+    if secret.rotation_enabled {
+        secret.next_rotation = next_rotation(rules, now);
     }
 }
 
@@ -288,6 +416,89 @@ mod tests {
         let cron = Cron::parse("1/18446744073709551615 * * * ? *").unwrap();
         assert_eq!(cron.minutes.iter().filter(|m| **m).count(), 1);
         assert!(cron.minutes[1]);
+    }
+
+    fn rules(expr: Option<&str>, days: Option<i64>, duration: Option<&str>) -> RotationRules {
+        RotationRules {
+            schedule_expression: expr.map(String::from),
+            automatically_after_days: days,
+            duration: duration.map(String::from),
+        }
+    }
+
+    fn at(iso: &str) -> Timestamp {
+        Timestamp::parse_iso8601(iso).unwrap()
+    }
+
+    #[test]
+    fn windows_default_by_schedule_unit_and_report_their_last_second() {
+        let cases = [
+            // (rules, after, window opens, NextRotationDate)
+            (rules(None, Some(2), None), "2025-03-04T15:30:00Z", "2025-03-06T00:00:00Z", "2025-03-06T23:59:59Z"),
+            (
+                rules(Some("rate(3 days)"), None, Some("6h")),
+                "2025-03-04T00:00:00Z",
+                "2025-03-07T00:00:00Z",
+                "2025-03-07T05:59:59Z",
+            ),
+            (
+                rules(Some("rate(8 hours)"), None, None),
+                "2025-03-04T08:00:00Z",
+                "2025-03-04T16:00:00Z",
+                "2025-03-04T16:59:59Z",
+            ),
+            (
+                rules(Some("rate(8 hours)"), None, None),
+                "2025-03-04T16:00:00Z",
+                "2025-03-05T00:00:00Z",
+                "2025-03-05T00:59:59Z",
+            ),
+            (
+                rules(Some("rate(7 hours)"), None, Some("3h")),
+                "2025-03-04T21:00:00Z",
+                "2025-03-05T00:00:00Z",
+                "2025-03-05T02:59:59Z",
+            ),
+            (
+                rules(Some("rate(30 hours)"), None, None),
+                "2025-03-04T10:00:00Z",
+                "2025-03-05T06:00:00Z",
+                "2025-03-05T06:59:59Z",
+            ),
+            (
+                rules(Some("cron(0 9 ? * MON *)"), None, None),
+                "2025-03-04T00:00:00Z",
+                "2025-03-10T09:00:00Z",
+                "2025-03-10T23:59:59Z",
+            ),
+            (
+                rules(Some("cron(0 0/6 * * ? *)"), None, None),
+                "2025-03-04T06:00:00Z",
+                "2025-03-04T12:00:00Z",
+                "2025-03-04T12:59:59Z",
+            ),
+        ];
+        for (rules, after, opens, reported) in cases {
+            let parsed = parse(&rules).unwrap();
+            let start = parsed.next_window(at(after)).unwrap();
+            assert_eq!(start.to_iso8601(), opens, "{rules:?}");
+            assert_eq!(parsed.reported_date(start).to_iso8601(), reported, "{rules:?}");
+            assert_eq!(reported_next_rotation(Some(&rules), start).to_iso8601(), reported);
+        }
+    }
+
+    #[test]
+    fn windows_must_fit_before_the_next_one_and_midnight() {
+        let ok = |expr: &str, duration: &str| parse(&rules(Some(expr), None, Some(duration))).is_ok();
+        assert!(ok("rate(6 hours)", "6h") && !ok("rate(6 hours)", "7h"));
+        assert!(ok("rate(7 hours)", "3h") && !ok("rate(7 hours)", "4h"), "21:00 + 4h crosses midnight");
+        assert!(ok("rate(2 days)", "24h") && ok("rate(48 hours)", "24h"));
+        assert!(ok("cron(0 20 * * ? *)", "4h") && !ok("cron(0 20 * * ? *)", "5h"));
+        assert!(ok("cron(0 1,5 * * ? *)", "4h") && !ok("cron(0 1,5 * * ? *)", "5h"));
+        assert!(parse(&rules(Some("cron(15 1 * * ? *)"), None, None)).is_err(), "windows open on the hour");
+        for bad in ["0h", "25h", "1", "1d", "h1", "-1h"] {
+            assert!(parse(&rules(None, Some(1), Some(bad))).is_err(), "{bad}");
+        }
     }
 
     #[test]

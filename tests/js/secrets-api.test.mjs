@@ -303,3 +303,45 @@ test('tags, policies and a KMS key disabled mid-life', () => {
   assert.ok(events.some((e) => e.eventSource === 'kms.amazonaws.com' && e.userIdentity.invokedBy === 'secretsmanager.amazonaws.com'));
   assert.equal(JSON.stringify(events).includes('s3cr3t-value'), false);
 });
+
+test('replicas follow the primary, re-encrypted in their region; a key change keeps both keys', () => {
+  const sim = createSimulator({ seed: 'sm-replicas' });
+  const eu = sim.as({ region: 'eu-west-1' });
+  const { ARN } = sim.secretsManager.createSecret({
+    Name: 'app/db', SecretString: 'v1', Description: 'first', AddReplicaRegions: [{ Region: 'eu-west-1' }],
+  });
+  sim.secretsManager.putSecretValue({ SecretId: ARN, SecretString: 'v2' });
+  sim.secretsManager.tagResource({ SecretId: ARN, Tags: [{ Key: 'env', Value: 'prod' }] });
+  assert.equal(eu.secretsManager.getSecretValue({ SecretId: 'app/db' }).SecretString, 'v2');
+  assert.equal(eu.secretsManager.getSecretValue({ SecretId: 'app/db', VersionStage: 'AWSPREVIOUS' }).SecretString, 'v1');
+  const replica = eu.secretsManager.describeSecret({ SecretId: 'app/db' });
+  assert.deepEqual(replica.Tags, [{ Key: 'env', Value: 'prod' }]);
+  assert.equal(replica.PrimaryRegion, 'us-east-1');
+  assert.equal(errorOf(() => eu.secretsManager.putSecretValue({ SecretId: 'app/db', SecretString: 'x' })).name, 'InvalidRequestException');
+  const [status] = sim.secretsManager.describeSecret({ SecretId: ARN }).ReplicationStatus;
+  assert.equal(status.Status, 'InSync');
+  assert.ok(status.LastAccessedDate instanceof Date);
+  // A new KMS key re-encrypts the labelled versions, keeping the old key too.
+  const { KeyMetadata } = sim.kms.createKey({});
+  sim.secretsManager.updateSecret({ SecretId: ARN, KmsKeyId: KeyMetadata.Arn });
+  const versions = sim.secretsManager.listSecretVersionIds({ SecretId: ARN }).Versions;
+  assert.ok(versions.every((v) => v.KmsKeyIds.length === 2 && v.KmsKeyIds[1] === KeyMetadata.Arn));
+});
+
+test('NextRotationDate is the end of the rotation window, which opens at midnight for a schedule in days', () => {
+  const sim = createSimulator({ seed: 'sm-window' });
+  sim.secretsManager.registerRotationFunction(FN, templateRotation());
+  sim.secretsManager.createSecret({ Name: 'w', SecretString: 'v1' });
+  sim.clock.advance({ hours: 15 });
+  sim.secretsManager.rotateSecret({
+    SecretId: 'w', RotationLambdaARN: FN, RotateImmediately: false,
+    RotationRules: { ScheduleExpression: 'rate(1 day)', Duration: '3h' },
+  });
+  assert.equal(sim.secretsManager.describeSecret({ SecretId: 'w' }).NextRotationDate.toISOString(), '2025-01-02T02:59:59.000Z');
+  sim.clock.advance({ hours: 9 });
+  assert.equal(sim.secretsManager.describeSecret({ SecretId: 'w' }).LastRotatedDate.toISOString(), '2025-01-02T00:00:00.000Z');
+  const bad = errorOf(() => sim.secretsManager.rotateSecret({
+    SecretId: 'w', RotationRules: { ScheduleExpression: 'rate(4 hours)', Duration: '5h' },
+  }));
+  assert.equal(bad.name, 'InvalidParameterException');
+});

@@ -2,15 +2,16 @@
 //! RestoreSecret, TagResource, UntagResource.
 
 use super::common::{check_tags, check_token, new_value, request_tag_context, Empty, SecretRef};
+use super::replication::{replication_statuses, sync_replicas};
 use super::secrets_operation;
 use super::values::add_version;
 use crate::bytes::SecretBytes;
 use crate::clock::{epoch_seconds, Timestamp};
 use crate::error::{AwsError, AwsResult, ErrorCode};
 use crate::secrets::access::{
-    authorize_account, authorize_secret, check_secret_id, marked_for_deletion, require_primary,
+    authorize_account, authorize_secret, check_secret_id, marked_for_deletion, require_primary, rewrap_labelled,
 };
-use crate::secrets::model::{RotationRules, Secret, Tag, AWSCURRENT};
+use crate::secrets::model::{RotationRules, Secret, SecretsState, Tag, AWSCURRENT};
 use crate::secrets::validate;
 use crate::simulator::{AuditDraft, Simulator};
 use crate::world::CallContext;
@@ -90,10 +91,23 @@ fn update_secret(
     }
     let name = secret.name.clone();
     let previous_key = secret.kms_key_id.clone();
+    // An empty KmsKeyId means the AWS managed key aws/secretsmanager.
+    let new_key = req.kms_key_id.as_ref().map(|k| Some(k.clone()).filter(|k| !k.is_empty()));
+    // A new key also protects the versions labelled AWSCURRENT, AWSPENDING and
+    // AWSPREVIOUS (their data keys wrapped again, the old wrapping kept). When
+    // the caller may not Decrypt under the old key or Encrypt under the new
+    // one, AWS leaves those versions as they were and the call still succeeds.
+    let rewraps = match &new_key {
+        Some(key) if *key != previous_key => {
+            let secret = sim.secrets.get(&arn)?.clone();
+            rewrap_labelled(sim, ctx, &secret, key.as_deref()).unwrap_or_default()
+        }
+        _ => Vec::new(),
+    };
     let now = sim.now();
     // The new key applies to the new version; put it in place first and undo on failure.
-    if let Some(k) = &req.kms_key_id {
-        sim.secrets.get_mut(&arn)?.kms_key_id = Some(k.clone());
+    if let Some(key) = &new_key {
+        sim.secrets.get_mut(&arn)?.kms_key_id = key.clone();
     }
     let mut version_id = None;
     if let Some(value) = value {
@@ -108,10 +122,19 @@ fn update_secret(
         version_id = Some(id);
     }
     let secret = sim.secrets.get_mut(&arn)?;
+    for (id, wrapped) in rewraps {
+        if let Some(version) = secret.version_mut(&id) {
+            version.rewrapped.push(wrapped);
+        }
+    }
     if let Some(d) = req.description {
         secret.description = Some(d);
     }
     secret.last_changed = now;
+    if version_id.is_some() {
+        crate::secrets::schedule::manual_update(secret, now);
+    }
+    sync_replicas(sim, ctx, &arn);
     audit.response_elements = Some(json!({ "arn": arn, "name": name, "versionId": version_id }));
     Ok(UpdateSecretResponse { arn, name, version_id })
 }
@@ -143,6 +166,9 @@ pub struct ReplicationStatus {
     /// `StatusMessage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_message: Option<String>,
+    /// `LastAccessedDate`: the day the replica was last read in its region.
+    #[serde(default, with = "epoch_seconds::option", skip_serializing_if = "Option::is_none")]
+    pub last_accessed_date: Option<Timestamp>,
 }
 
 /// `DescribeSecret` response, and an entry of `ListSecrets`.
@@ -204,8 +230,9 @@ pub struct SecretDescription {
 }
 
 impl SecretDescription {
-    /// The description of `secret` (`listing`: as ListSecrets shows it).
-    pub fn of(secret: &Secret, listing: bool) -> Self {
+    /// The description of `secret` (`listing`: as ListSecrets shows it);
+    /// `state` holds its replicas.
+    pub fn of(state: &SecretsState, secret: &Secret, listing: bool) -> Self {
         let stages = Some(secret.version_stages());
         SecretDescription {
             arn: secret.arn.clone(),
@@ -219,22 +246,16 @@ impl SecretDescription {
             last_changed_date: secret.last_changed,
             last_accessed_date: secret.last_accessed,
             deleted_date: secret.deleted,
-            next_rotation_date: if secret.rotation_enabled { secret.next_rotation } else { None },
+            next_rotation_date: secret
+                .next_rotation
+                .filter(|_| secret.rotation_enabled)
+                .map(|start| crate::secrets::schedule::reported_next_rotation(secret.rotation_rules.as_ref(), start)),
             tags: secret.tags.clone(),
             version_ids_to_stages: if listing { None } else { stages.clone() },
             secret_versions_to_stages: if listing { stages } else { None },
             created_date: secret.created,
             primary_region: Some(secret.primary_region.clone().unwrap_or_else(|| secret.region.clone())),
-            replication_status: secret
-                .replicas
-                .iter()
-                .map(|r| ReplicationStatus {
-                    region: r.region.clone(),
-                    kms_key_id: Some(r.kms_key_id.clone().unwrap_or_else(|| "alias/aws/secretsmanager".to_string())),
-                    status: r.status.clone(),
-                    status_message: r.status_message.clone(),
-                })
-                .collect(),
+            replication_status: replication_statuses(state, secret),
         }
     }
 }
@@ -250,7 +271,7 @@ fn describe_secret(
     let arn = sim.secrets.resolve(ctx, &req.secret_id)?;
     let secret = sim.secrets.get(&arn)?;
     authorize_secret(sim, ctx, "secretsmanager:DescribeSecret", secret, Vec::new(), audit)?;
-    Ok(SecretDescription::of(secret, false))
+    Ok(SecretDescription::of(&sim.secrets, secret, false))
 }
 
 secrets_operation!(
@@ -410,8 +431,11 @@ fn list_secrets(
     if descending {
         secrets.reverse();
     }
-    let items =
-        secrets.into_iter().enumerate().map(|(i, s)| (format!("{i:08}"), SecretDescription::of(s, true))).collect();
+    let items = secrets
+        .into_iter()
+        .enumerate()
+        .map(|(i, s)| (format!("{i:08}"), SecretDescription::of(&sim.secrets, s, true)))
+        .collect();
     let (secret_list, next_token) =
         validate::page(items, usize::try_from(max).unwrap_or(100), req.next_token.as_deref(), bad_token)?;
     Ok(ListSecretsResponse { secret_list, next_token })
@@ -476,6 +500,8 @@ fn delete_secret(
     let arn = sim.secrets.resolve(ctx, &req.secret_id)?;
     let secret = sim.secrets.get(&arn)?;
     authorize_secret(sim, ctx, "secretsmanager:DeleteSecret", secret, Vec::new(), audit)?;
+    // Replicas go with RemoveRegionsFromReplication (deleted at once), not here.
+    require_primary(secret)?;
     if !secret.replicas.is_empty() {
         return Err(AwsError::new(
             ErrorCode::InvalidRequestException,
@@ -516,6 +542,7 @@ fn restore_secret(
     let arn = sim.secrets.resolve(ctx, &req.secret_id)?;
     let secret = sim.secrets.get(&arn)?;
     authorize_secret(sim, ctx, "secretsmanager:RestoreSecret", secret, Vec::new(), audit)?;
+    require_primary(secret)?;
     let name = secret.name.clone();
     let secret = sim.secrets.get_mut(&arn)?;
     secret.deleted = None;
@@ -563,6 +590,7 @@ fn tag_resource(
     }
     check_tags(&tags)?;
     sim.secrets.get_mut(&arn)?.tags = tags;
+    sync_replicas(sim, ctx, &arn);
     Ok(Empty {})
 }
 
@@ -598,6 +626,7 @@ fn untag_resource(
     }
     require_primary(secret)?;
     sim.secrets.get_mut(&arn)?.tags.retain(|t| !req.tag_keys.contains(&t.key));
+    sync_replicas(sim, ctx, &arn);
     Ok(Empty {})
 }
 

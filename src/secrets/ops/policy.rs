@@ -106,6 +106,7 @@ fn put_resource_policy(
     }
     let name = secret.name.clone();
     sim.secrets.get_mut(&arn)?.policy = Some(req.resource_policy);
+    super::replication::sync_replicas(sim, ctx, &arn);
     Ok(SecretRef { arn, name })
 }
 
@@ -164,6 +165,7 @@ fn delete_resource_policy(
     require_primary(secret)?;
     let name = secret.name.clone();
     sim.secrets.get_mut(&arn)?.policy = None;
+    super::replication::sync_replicas(sim, ctx, &arn);
     Ok(SecretRef { arn, name })
 }
 

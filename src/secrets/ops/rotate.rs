@@ -148,6 +148,7 @@ fn cancel_rotate_secret(
     let secret = sim.secrets.get_mut(&arn)?;
     secret.rotation_enabled = false;
     secret.next_rotation = None;
+    super::replication::sync_replicas(sim, ctx, &arn);
     Ok(RotateSecretResponse { arn, name, version_id })
 }
 

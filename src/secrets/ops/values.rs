@@ -103,6 +103,7 @@ pub(crate) fn add_version(
             binary: value.binary,
             kms_key_arn: key_arn,
             last_accessed: None,
+            rewrapped: Vec::new(),
         }),
     }
     for label in stages {
@@ -338,6 +339,11 @@ fn put_secret_value(
         None => sim.random_uuid()?,
     };
     add_version(sim, ctx, &arn, &version_id, &value, &stages)?;
+    if stages.iter().any(|s| s == AWSCURRENT) {
+        let now = sim.now();
+        crate::secrets::schedule::manual_update(sim.secrets.get_mut(&arn)?, now);
+    }
+    super::replication::sync_replicas(sim, ctx, &arn);
     audit.response_elements =
         Some(json!({ "arn": arn, "name": name, "versionId": version_id, "versionStages": stages }));
     Ok(PutSecretValueResponse { arn, name, version_id, version_stages: stages })
@@ -665,7 +671,7 @@ fn list_secret_version_ids(
                     version_stages: v.stages.clone(),
                     last_accessed_date: v.last_accessed,
                     created_date: v.created,
-                    kms_key_ids: vec![v.kms_key_arn.clone()],
+                    kms_key_ids: v.kms_key_arns(),
                 },
             )
         })
@@ -780,6 +786,7 @@ fn update_secret_version_stage(
             secret.last_changed = now;
         }
     }
+    super::replication::sync_replicas(sim, ctx, &arn);
     let name = sim.secrets.get(&arn)?.name.clone();
     Ok(SecretRef { arn, name })
 }
