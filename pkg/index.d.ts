@@ -294,7 +294,7 @@ export interface Simulator {
 export interface ResourceTag { Key: string; Value: string }
 export interface RotationRules { AutomaticallyAfterDays?: number; Duration?: string; ScheduleExpression?: string }
 export interface ReplicaRegion { Region: string; KmsKeyId?: string }
-export interface ReplicationStatus { Region: string; KmsKeyId?: string; Status: 'InSync' | 'Failed' | 'InProgress' | string; StatusMessage?: string }
+export interface ReplicationStatus { Region: string; KmsKeyId?: string; Status: 'InSync' | 'Failed' | 'InProgress' | string; StatusMessage?: string; LastAccessedDate?: Date }
 export interface SecretsFilter { Key: 'description' | 'name' | 'tag-key' | 'tag-value' | 'primary-region' | 'owning-service' | 'all' | string; Values: string[] }
 
 export interface CreateSecretInput {
