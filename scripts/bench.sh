@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks of the JS package (not run by scripts/test.sh): envelope
-# encryption throughput vs node:crypto and the official ESDK, and KMS round
-# trips; `kmsim serve` HTTP throughput (Encrypt, 16 keep-alive connections,
+# encryption throughput vs node:crypto and the official ESDK; KMS Encrypt+
+# Decrypt round trips vs node:crypto (benches/kms.mjs); `kmsim serve` HTTP throughput (Encrypt, 16 keep-alive connections,
 # raw and through @aws-sdk/client-kms) vs a bare node:http server; policy
 # evaluations/s (sim.policy.simulate/explain) vs @cloud-copilot/iam-simulate.
 # Builds the wasm first unless KMSIM_SKIP_BUILD=1. Prints; asserts nothing
@@ -20,6 +20,9 @@ for arg in "$@"; do
 done
 if [ "${KMSIM_SKIP_BUILD:-0}" != 1 ]; then ./scripts/build-wasm.sh; fi
 node benches/envelope.mjs
+echo
+echo "== KMS round trips =="
+node benches/kms.mjs
 echo
 echo "== kmsim serve (HTTP) =="
 node benches/serve.mjs
