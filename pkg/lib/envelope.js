@@ -93,6 +93,15 @@ function concat(parts) {
   return out;
 }
 
+/** `inner.free()`, at most once (finish, then abort, is allowed). */
+function freeOnce(inner) {
+  let freed = false;
+  return () => {
+    if (!freed) inner.free();
+    freed = true;
+  };
+}
+
 function internalError(message) {
   const err = new Error(`kmsim envelope: ${message}`);
   err.name = 'KMSInternalException';
@@ -430,38 +439,39 @@ function hostedEncryptCore(inner, engine) {
 /**
  * Decryption through a platform engine: Rust (`inner`, a hosted
  * EnvelopeDecryptor fed by `w.envelopeDecryptPlan`) parses and checks the
- * message, the engine opens the frames. Input not yet consumed is held here.
+ * message, the engine opens the frames. Input not yet consumed is held here
+ * until Rust's `need` is met (then planned once; at the end, regardless).
  */
 function hostedDecryptCore(w, inner, materials, engine) {
   let held = [];
   let heldLength = 0;
-  let need = 1; // bytes the next item needs before it can be parsed (Rust says)
+  let need = 1; // bytes to gather before planning again (Rust says)
   let key = null;
+  let failed = false;
+  let freed = false;
 
   function* keyStep() {
     if (key === null) key = engine.sync ? engine.importKey(inner.contentKey()) : yield engine.importKey(inner.contentKey());
     return key;
   }
 
-  let failed = false;
-
-  /** Feeds `chunk`; every batch Rust plans is opened into `out`. After a failure, only fails. */
-  function* open(chunk, out) {
+  /** Feeds `chunk` (`end`: the input is over, plan whatever is held); batches are opened into `out`. */
+  function* open(chunk, out, end = false) {
     if (failed) throw inner.rejectOpened();
     try {
-      yield* openSteps(chunk, out);
+      yield* openSteps(chunk, out, end);
     } catch (err) {
       failed = true;
       throw err;
     }
   }
 
-  function* openSteps(chunk, out) {
+  function* openSteps(chunk, out, end) {
     if (chunk.length) {
       held.push(chunk);
       heldLength += chunk.length;
     }
-    if (heldLength === 0 || heldLength < need) {
+    if (heldLength === 0 || (!end && heldLength < need)) {
       if (chunk.length) held[held.length - 1] = chunk.slice(); // the caller may reuse its buffer
       return;
     }
@@ -469,7 +479,7 @@ function hostedDecryptCore(w, inner, materials, engine) {
     held = [];
     heldLength = 0;
     for (;;) {
-      // A bounded window: the glue copies what it is given into wasm memory.
+      // A bounded window (the glue copies it into wasm memory), unless the next item needs more.
       const window = input.subarray(0, Math.max(WINDOW_BYTES, need));
       const plan = w.envelopeDecryptPlan(inner, materials, window);
       if (plan.count > 0) {
@@ -487,7 +497,7 @@ function hostedDecryptCore(w, inner, materials, engine) {
       need = plan.need;
       // need === 0: the message is complete; anything left is trailing bytes, which Rust rejects.
       if (input.length === 0 || (need > 0 && input.length < need)) break;
-      if (plan.consumed === 0 && plan.count === 0) throw internalError('no progress decrypting');
+      if (plan.consumed === 0 && plan.count === 0 && need <= window.length) throw internalError('no progress decrypting');
     }
     if (input.length) {
       held = [input.slice()];
@@ -495,13 +505,6 @@ function hostedDecryptCore(w, inner, materials, engine) {
     }
   }
 
-  /** Ends the input: a truncated message or trailing bytes fail here. */
-  function close() {
-    if (heldLength > 0) w.envelopeDecryptPlan(inner, materials, concat(held)); // throws on trailing bytes
-    inner.finish();
-  }
-
-  let freed = false;
   const release = () => {
     for (const h of held) h.fill(0);
     held = [];
@@ -510,6 +513,12 @@ function hostedDecryptCore(w, inner, materials, engine) {
     freed = true;
   };
 
+  /** Plans what is held, then ends: a truncated message or trailing bytes fail here. */
+  function* end(out) {
+    yield* open(EMPTY, out, true);
+    inner.finish();
+  }
+
   return {
     sync: engine.sync,
     /** One whole message: nothing is returned unless all of it verified. */
@@ -517,8 +526,8 @@ function hostedDecryptCore(w, inner, materials, engine) {
       const out = new Fixed(message.length); // plaintext is shorter than the message
       const run = function* () {
         try {
-          yield* open(message, out);
-          close();
+          yield* open(message, out, true);
+          inner.finish();
           return { plaintext: out.result(), messageHeader: inner.messageHeader() };
         } catch (err) {
           out.wipe();
@@ -531,30 +540,32 @@ function hostedDecryptCore(w, inner, materials, engine) {
     },
     update(chunk) {
       const out = new Pieces();
-      if (engine.sync) {
+      const run = function* () {
         try {
-          runSync(open(chunk, out));
+          yield* open(chunk, out);
+          return out.result();
         } catch (err) {
           out.wipe();
           throw err;
         }
-        return out.result();
-      }
-      return runAsync(open(chunk, out)).then(() => out.result(), (err) => {
-        out.wipe();
-        throw err;
-      });
+      };
+      return engine.sync ? runSync(run()) : runAsync(run());
     },
+    /** Ends the input; returns the plaintext of frames only planned now (released once the whole message checked out). */
     finish() {
-      try {
-        close();
-        return engine.sync ? EMPTY : Promise.resolve(EMPTY);
-      } catch (err) {
-        if (engine.sync) throw err;
-        return Promise.reject(err);
-      } finally {
-        release();
-      }
+      const out = new Pieces();
+      const run = function* () {
+        try {
+          yield* end(out);
+          return out.result();
+        } catch (err) {
+          out.wipe();
+          throw err;
+        } finally {
+          release();
+        }
+      };
+      return engine.sync ? runSync(run()) : runAsync(run());
     },
     messageHeader: () => inner.messageHeader(),
     abort: release,
@@ -637,12 +648,13 @@ export function makeEnvelope(sim, glue) {
       optionalNumber(plaintextLength, 'plaintextLength'), engine !== null,
     );
     if (engine) return hostedEncryptCore(inner, engine);
+    const free = freeOnce(inner);
     return {
       sync: true,
       update: (chunk) => inner.update(chunk),
-      finish: () => { try { return inner.finish(); } finally { inner.free(); } },
+      finish: () => { try { return inner.finish(); } finally { free(); } },
       messageHeader: () => inner.messageHeader(),
-      abort: () => inner.free(),
+      abort: free,
     };
   }
 
@@ -653,12 +665,13 @@ export function makeEnvelope(sim, glue) {
       maxFrameLength, maxEncryptedDataKeys, pairs(expectedContext, 'expectedContext'), engine !== null,
     );
     if (engine) return hostedDecryptCore(w, inner, materials, engine);
+    const free = freeOnce(inner);
     return {
       sync: true,
       update: (chunk) => w.envelopeDecryptUpdate(inner, materials, chunk),
-      finish: () => { try { return inner.finish(); } finally { inner.free(); } },
+      finish: () => { try { return inner.finish(); } finally { free(); } },
       messageHeader: () => inner.messageHeader(),
-      abort: () => inner.free(),
+      abort: free,
     };
   }
 

@@ -146,9 +146,12 @@ pub struct OpenBatch {
     pub frames: Vec<BatchFrame>,
     /// Input bytes fully parsed (header, frames, footer); the host keeps the rest.
     pub consumed: usize,
-    /// Unconsumed bytes needed before the next item can be parsed (0 once the
-    /// message is complete). A host can buffer until it has this many rather
-    /// than re-sending a growing tail.
+    /// Unconsumed bytes to gather before planning again (0 once the message
+    /// is complete): exactly what the next frame or footer needs; for an
+    /// incomplete header (its length unknown until parsed) twice what was
+    /// given. A host buffers until it has this many rather than re-sending a
+    /// growing tail, and at the end of its input plans once more with
+    /// whatever it holds.
     pub need: usize,
 }
 

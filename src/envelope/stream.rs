@@ -855,7 +855,10 @@ impl<'a> Decryptor<'a> {
     fn bytes_needed(&self, tail: &[u8]) -> usize {
         match self.phase {
             Phase::Done | Phase::Failed => 0,
-            Phase::Header => tail.len().saturating_add(1),
+            // A header's length is unknown until it parses: ask for twice what
+            // is here, so a host re-sends a growing header only a logarithmic
+            // number of times (and always for at least one more byte).
+            Phase::Header => tail.len().saturating_mul(2).max(tail.len().saturating_add(1)),
             Phase::Footer => {
                 let mut r = Reader::new(tail);
                 match r.u16() {

@@ -227,3 +227,22 @@ test('incremental objects: finish then abort is harmless; a finished encryptor r
   assert.deepEqual(concat([dec.update(m), dec.finish()]), pattern(5000));
   dec.abort();
 });
+
+test('a large header arriving in small pieces is planned a logarithmic number of times', () => {
+  const { sim, keyring } = fresh('big-header');
+  const plaintext = pattern(9000);
+  const message = sim.envelope.encrypt(keyring, plaintext, { encryptionContext: { big: 'v'.repeat(40_000) } }).result;
+  const w = sim._fast.wasm;
+  const original = w.envelopeDecryptPlan;
+  let plans = 0;
+  w.envelopeDecryptPlan = function (...args) { plans++; return original.apply(this, args); };
+  try {
+    const dec = sim.envelope.decryptor(keyring);
+    const out = concat([...chunks(message, 100).map((c) => dec.update(c)), dec.finish()]);
+    assert.deepEqual(out, plaintext);
+    // ~40 KB of header in 100-byte pieces: without the doubling it would be ~400 plans.
+    assert.ok(plans < 30, `${plans} plans`);
+  } finally {
+    delete w.envelopeDecryptPlan;
+  }
+});
