@@ -14,9 +14,10 @@
 //     WebCrypto (asynchronous; encryptAsync / decryptAsync and the Web
 //     streams wherever node:crypto is not registered).
 // Both paths write byte-identical messages. An engine gets the derived
-// per-message content key (HKDF output; never the data key or a KMS key),
-// imported once per message into a KeyObject / non-extractable CryptoKey; the
-// raw copy is zeroed right away. On decrypt an engine writes a frame's
+// per-message content key (HKDF output; never the data key or a KMS key) once
+// per message: WebCrypto imports it as a non-extractable CryptoKey and the raw
+// copy is zeroed at once; node:crypto keeps the copy and it is zeroed when the
+// message ends (finish, abort or failure). On decrypt an engine writes a frame's
 // plaintext only after its tag verified, and a batch is released only after
 // all its frames verified; the one-shot decrypt releases nothing unless the
 // whole message (every tag, the final frame, the signature) checked out.
@@ -32,7 +33,7 @@ const platform = { engine: null, nodeTransform: null };
  * @internal
  */
 export function registerPlatform({ cipher, nodeTransform }) {
-  if (cipher && (cipher.sync !== true || typeof cipher.seal !== 'function' || typeof cipher.open !== 'function')) {
+  if (cipher && (cipher.sync !== true || ['importKey', 'dropKey', 'seal', 'open'].some((f) => typeof cipher[f] !== 'function'))) {
     throw new TypeError('the platform cipher must be a synchronous frame engine');
   }
   platform.engine = cipher ?? null;
@@ -100,6 +101,13 @@ function freeOnce(inner) {
     if (!freed) inner.free();
     freed = true;
   };
+}
+
+/** The error a decryptor that already failed keeps giving (its Rust side is gone). */
+function invalidCiphertext(message) {
+  const err = new Error(message);
+  err.name = 'InvalidCiphertextException';
+  return err;
 }
 
 function internalError(message) {
@@ -354,6 +362,7 @@ function hostedEncryptCore(inner, engine) {
 
   function release() {
     queue.clear();
+    if (key !== null) engine.dropKey(key);
     key = null;
     if (!freed) inner.free();
     freed = true;
@@ -366,6 +375,7 @@ function hostedEncryptCore(inner, engine) {
       yield* sealSteps(data, finish, out);
     } catch (err) {
       failed = true;
+      release(); // nothing more can come of this message: wipe the key now
       throw err;
     }
   }
@@ -457,11 +467,13 @@ function hostedDecryptCore(w, inner, materials, engine) {
 
   /** Feeds `chunk` (`end`: the input is over, plan whatever is held); batches are opened into `out`. */
   function* open(chunk, out, end = false) {
-    if (failed) throw inner.rejectOpened();
+    if (failed) throw invalidCiphertext('the message already failed to decrypt');
+    if (freed) throw new TypeError('this decryptor was finished or aborted');
     try {
       yield* openSteps(chunk, out, end);
     } catch (err) {
       failed = true;
+      release(); // nothing more can come of this message: wipe the key and held input now
       throw err;
     }
   }
@@ -508,6 +520,7 @@ function hostedDecryptCore(w, inner, materials, engine) {
   const release = () => {
     for (const h of held) h.fill(0);
     held = [];
+    if (key !== null) engine.dropKey(key);
     key = null;
     if (!freed) inner.free();
     freed = true;

@@ -27,6 +27,8 @@ export const webCryptoEngine = subtle && {
       raw.fill(0);
     }
   },
+  /** A CryptoKey cannot be wiped; dropping the reference is all there is. */
+  dropKey() {},
   /** Writes ciphertext‖tag of `plaintext` at `dst[at..]`. */
   async seal(key, iv, aad, plaintext, dst, at) {
     dst.set(new Uint8Array(await subtle.encrypt(params(iv, aad), key, plaintext)), at);

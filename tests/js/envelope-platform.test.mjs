@@ -5,6 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSimulator } from '../../pkg/node.js';
+import { nodeFrameCipher } from '../../pkg/lib/node-platform.js';
 
 const wrappingKey = () => new Uint8Array(32).fill(7);
 const context = { purpose: 'test', tenant: 'a' };
@@ -244,5 +245,31 @@ test('a large header arriving in small pieces is planned a logarithmic number of
     assert.ok(plans < 30, `${plans} plans`);
   } finally {
     delete w.envelopeDecryptPlan;
+  }
+});
+
+test('the content key handed to node:crypto is wiped when each message ends, failed or not', async () => {
+  const { sim, keyring } = fresh('wipe');
+  const keys = [];
+  const original = nodeFrameCipher.importKey;
+  nodeFrameCipher.importKey = (raw) => { keys.push(raw); return original(raw); };
+  try {
+    const m = sim.envelope.encrypt(keyring, pattern(10_000)).result;
+    sim.envelope.decrypt(keyring, m);
+    const enc = sim.envelope.encryptor(keyring);
+    enc.update(pattern(9000));
+    enc.abort();
+    const bad = m.slice();
+    bad[m.length - 20] ^= 1;
+    const dec = sim.envelope.decryptor(keyring);
+    assert.throws(() => dec.update(bad), { name: 'InvalidCiphertextException' });
+    assert.throws(() => dec.update(new Uint8Array(1)), { name: 'InvalidCiphertextException' });
+    assert.equal(keys.length, 4);
+    for (const key of keys) {
+      assert.equal(key.length, 32);
+      assert.ok(key.every((b) => b === 0), 'wiped');
+    }
+  } finally {
+    nodeFrameCipher.importKey = original;
   }
 });
