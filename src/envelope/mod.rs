@@ -6,8 +6,10 @@
 //!
 //! Layout: [`format`] (bytes), [`suite`] (key derivation), [`keyring`]
 //! (data-key wrapping), [`materials`] / [`cache`] (CMMs), [`stream`]
-//! (incremental API); [`encrypt`] / [`decrypt`] are the one-shot API.
+//! (incremental API), [`batch`] (frames sealed / opened by a host cipher,
+//! many per call); [`encrypt`] / [`decrypt`] are the one-shot API.
 
+pub mod batch;
 pub mod cache;
 pub mod cipher;
 pub mod format;
@@ -17,6 +19,7 @@ pub mod signature;
 pub mod stream;
 pub mod suite;
 
+pub use batch::{BatchFrame, OpenBatch, SealBatch, MAX_BATCH_FRAMES};
 pub use cache::{CacheFront, CacheLimits, CacheStats, CachingCmm, MaterialsCache};
 pub use cipher::{AesGcmFrameCipher, FrameCipher};
 pub use format::EncryptionContext;

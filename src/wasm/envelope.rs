@@ -7,17 +7,19 @@
 //! keyring over a [`SharedSimulator`]. Every KMS call goes through
 //! `Simulator::invoke`, so policies, key states and the audit trail apply.
 //!
-//! Frames are sealed by the pure-Rust AES-GCM unless JS passes a cipher
-//! object (used for frames of at least [`PLATFORM_MIN_BYTES`]; the header
-//! tag and smaller frames stay in wasm, where they are cheaper) `{ seal(key, iv, aad, data) -> ciphertext‖tag, open(key, iv, aad,
-//! ciphertext, tag) -> plaintext }` (node:crypto in Node). That object
-//! receives the **derived per-message content key** (HKDF output, not the
-//! data key and never a KMS key) for every frame.
+//! Frames are sealed by the pure-Rust AES-GCM, or, for encryptors and
+//! decryptors made `hosted`, by a JS cipher (node:crypto, WebCrypto) in
+//! batches: Rust plans a run of frames (IVs, AADs, prefixes, offsets; see
+//! [`RECORD`]), JS runs AES-GCM over all of them in one loop, Rust takes the
+//! result back ([`crate::envelope::batch`]). One crossing per batch instead of
+//! one per frame. A hosted object hands JS the **derived per-message content
+//! key** (HKDF output, not the data key and never a KMS key) on request; the
+//! header tag, key commitment, frame order and signatures stay in Rust.
 
 use super::{invalid, set, to_js_error, WasmSimulator};
 use crate::clock::Timestamp;
+use crate::envelope::batch::{body_len, BatchFrame};
 use crate::envelope::cache::{CacheFront, CacheLimits, MaterialsCache};
-use crate::envelope::cipher::{AesGcmFrameCipher, FrameCipher};
 use crate::envelope::keyring::{Keyring, KmsKeyring, MultiKeyring, RawAesKeyring, SharedSimulator};
 use crate::envelope::{
     AlgorithmSuite, DecryptOptions, Decryptor, DefaultCmm, EncryptOptions, EncryptionContext, Encryptor,
@@ -26,7 +28,7 @@ use crate::envelope::{
 use crate::error::{AwsError, AwsResult, ErrorCode};
 use crate::rng::SeededRng;
 use crate::world::CallContext;
-use js_sys::{Array, Function, Object, Uint8Array};
+use js_sys::{Array, Object, Uint8Array};
 use wasm_bindgen::prelude::*;
 use zeroize::Zeroizing;
 
@@ -207,87 +209,53 @@ fn with_source<T>(
     }
 }
 
-/// A frame cipher implemented by JS callbacks (node:crypto in Node).
-#[derive(Clone)]
-struct JsFrameCipher {
-    target: JsValue,
-    seal: Function,
-    open: Function,
+/// Bytes per frame record in a batch plan handed to JS. Layout (little-endian):
+/// `0..8` frame offset (f64: in the region when sealing, in the input when
+/// opening), `8..12` content length (u32), `12` prefix length, `13` AAD
+/// length, `14` where the IV starts in this record, `15` final-frame flag,
+/// `16..40` the frame prefix, `40..120` the AAD. `pkg/lib/envelope.js` reads it.
+const RECORD: usize = 128;
+const RECORD_PREFIX: usize = 16;
+const RECORD_AAD: usize = 40;
+
+fn put(record: &mut [u8], at: usize, bytes: &[u8]) -> AwsResult<()> {
+    record
+        .get_mut(at..at + bytes.len())
+        .ok_or_else(|| AwsError::validation("batch record overflow"))?
+        .copy_from_slice(bytes);
+    Ok(())
 }
 
-impl JsFrameCipher {
-    fn from_js(value: &JsValue) -> Result<Option<Self>, JsValue> {
-        if value.is_undefined() || value.is_null() {
-            return Ok(None);
-        }
-        let get = |name: &str| -> Result<Function, JsValue> {
-            js_sys::Reflect::get(value, &name.into())?
-                .dyn_into::<Function>()
-                .map_err(|_| invalid(format!("the frame cipher needs a '{name}' function")))
-        };
-        Ok(Some(JsFrameCipher { target: value.clone(), seal: get("seal")?, open: get("open")? }))
+/// Packs a batch's frames into [`RECORD`]-byte records.
+fn records(frames: &[BatchFrame], message_id: &[u8; 32]) -> AwsResult<Uint8Array> {
+    let mut out = vec![0u8; frames.len() * RECORD];
+    for (frame, record) in frames.iter().zip(out.chunks_exact_mut(RECORD)) {
+        let prefix_len = frame.prefix_len();
+        let aad = frame.aad(message_id);
+        let small = |n: usize| u8::try_from(n).map_err(|_| AwsError::validation("batch record field"));
+        put(record, 0, &(frame.offset as f64).to_le_bytes())?;
+        put(record, 8, &frame.content_len.to_le_bytes())?;
+        put(
+            record,
+            12,
+            &[
+                small(prefix_len)?,
+                small(aad.len())?,
+                small(RECORD_PREFIX + frame.iv_offset_in_prefix())?,
+                u8::from(frame.is_final),
+            ],
+        )?;
+        put(record, RECORD_PREFIX, frame.prefix().get(..prefix_len).unwrap_or_default())?;
+        put(record, RECORD_AAD, &aad)?;
     }
-
-    fn boxed(this: &Option<Self>) -> Box<dyn FrameCipher> {
-        match this {
-            Some(c) => Box::new(c.clone()),
-            None => Box::new(AesGcmFrameCipher),
-        }
-    }
+    Ok(Uint8Array::from(out.as_slice()))
 }
 
-fn js_args(key: &[u8; 32], iv: &[u8; 12], aad: &[u8], data: &[u8]) -> Array {
-    let args = Array::new();
-    args.push(&Uint8Array::from(key.as_slice()));
-    args.push(&Uint8Array::from(iv.as_slice()));
-    args.push(&Uint8Array::from(aad));
-    args.push(&Uint8Array::from(data));
-    args
-}
-
-/// Below this many bytes a call into JS costs more than AES-GCM in wasm, so
-/// the header tag and small frames stay in wasm (the bytes are identical).
-const PLATFORM_MIN_BYTES: usize = 2048;
-
-impl FrameCipher for JsFrameCipher {
-    fn seal(&self, key: &[u8; 32], iv: &[u8; 12], aad: &[u8], buf: &mut [u8]) -> Result<[u8; 16], AwsError> {
-        if buf.len() < PLATFORM_MIN_BYTES {
-            return AesGcmFrameCipher.seal(key, iv, aad, buf);
-        }
-        let internal = |m: &str| AwsError::new(ErrorCode::KMSInternalException, format!("platform AES-GCM: {m}"));
-        let out = self
-            .seal
-            .apply(&self.target, &js_args(key, iv, aad, buf))
-            .map_err(|_| internal("seal threw"))?
-            .dyn_into::<Uint8Array>()
-            .map_err(|_| internal("seal must return a Uint8Array"))?;
-        if out.length() as usize != buf.len() + 16 {
-            return Err(internal("seal returned the wrong length"));
-        }
-        let split = buf.len() as u32;
-        out.subarray(0, split).copy_to(buf);
-        let mut tag = [0u8; 16];
-        out.subarray(split, split + 16).copy_to(&mut tag);
-        Ok(tag)
-    }
-
-    fn open(&self, key: &[u8; 32], iv: &[u8; 12], aad: &[u8], buf: &mut [u8], tag: &[u8; 16]) -> Result<(), AwsError> {
-        if buf.len() < PLATFORM_MIN_BYTES {
-            return AesGcmFrameCipher.open(key, iv, aad, buf, tag);
-        }
-        let args = js_args(key, iv, aad, buf);
-        args.push(&Uint8Array::from(tag.as_slice()));
-        let out = self
-            .open
-            .apply(&self.target, &args)
-            .map_err(|_| AwsError::invalid_ciphertext())?
-            .dyn_into::<Uint8Array>()
-            .map_err(|_| AwsError::invalid_ciphertext())?;
-        if out.length() as usize != buf.len() {
-            return Err(AwsError::invalid_ciphertext());
-        }
-        out.copy_to(buf);
-        Ok(())
+fn js_count(value: f64, what: &str) -> Result<u64, JsValue> {
+    if (0.0..=9_007_199_254_740_991.0).contains(&value) && value.fract() == 0.0 {
+        Ok(value as u64)
+    } else {
+        Err(invalid(format!("{what} must be a non-negative integer")))
     }
 }
 
@@ -333,22 +301,41 @@ fn frame_length_from(frame_length: Option<u32>) -> u32 {
     frame_length.unwrap_or(EncryptOptions::default().frame_length)
 }
 
-/// An incremental encryptor (`update` then `finish`), holding at most one frame.
+/// An incremental encryptor (`update` then `finish`), holding at most one
+/// frame; or, made with `hosted`, one whose frames a JS cipher seals in
+/// batches (`planSeal` / `absorbSealed`).
 #[wasm_bindgen]
 pub struct EnvelopeEncryptor {
     inner: Encryptor,
+    hosted: bool,
 }
 
 #[wasm_bindgen]
 impl EnvelopeEncryptor {
+    fn data_mode(&self) -> Result<(), JsValue> {
+        if self.hosted {
+            return Err(invalid("this encryptor seals through a host cipher (planSeal)"));
+        }
+        Ok(())
+    }
+
+    fn host_mode(&self) -> Result<(), JsValue> {
+        if !self.hosted {
+            return Err(invalid("this encryptor seals in wasm (update / finish)"));
+        }
+        Ok(())
+    }
+
     /// Encrypts more plaintext; returns the ciphertext ready so far.
     pub fn update(&mut self, chunk: &[u8]) -> Result<Uint8Array, JsValue> {
+        self.data_mode()?;
         let out = self.inner.update(chunk).map_err(|e| to_js_error(&e))?;
         Ok(Uint8Array::from(out.as_slice()))
     }
 
     /// Ends the message: the final frame (and footer).
     pub fn finish(&mut self) -> Result<Uint8Array, JsValue> {
+        self.data_mode()?;
         let out = self.inner.finish().map_err(|e| to_js_error(&e))?;
         Ok(Uint8Array::from(out.as_slice()))
     }
@@ -357,6 +344,65 @@ impl EnvelopeEncryptor {
     #[wasm_bindgen(js_name = messageHeader)]
     pub fn message_header(&self) -> Object {
         header_to_js(self.inner.info())
+    }
+
+    /// The frame length (cheaper than `messageHeader().frameLength`).
+    #[wasm_bindgen(js_name = frameLength)]
+    pub fn frame_length(&self) -> u32 {
+        self.inner.info().frame_length
+    }
+
+    /// The algorithm suite id (cheaper than `messageHeader().suiteId`).
+    #[wasm_bindgen(js_name = suiteId)]
+    pub fn suite_id(&self) -> u16 {
+        self.inner.info().suite.id()
+    }
+
+    /// Hosted only: plans the frames `more` new plaintext bytes complete
+    /// (with `finish`, the final frame too). Returns `{ header, records,
+    /// count, regionLength, plaintextLength, held, needsRegion }`; see
+    /// [`RECORD`] for the records.
+    #[wasm_bindgen(js_name = planSeal)]
+    pub fn plan_seal(&mut self, more: f64, finish: bool) -> Result<Object, JsValue> {
+        self.host_mode()?;
+        let more = js_count(more, "the plaintext length")?;
+        let batch = self.inner.plan_seal(more, finish).map_err(|e| to_js_error(&e))?;
+        let out = Object::new();
+        set(&out, "header", &Uint8Array::from(batch.header.as_slice()).into());
+        set(&out, "records", &records(&batch.frames, &batch.message_id).map_err(|e| to_js_error(&e))?.into());
+        set(&out, "count", &JsValue::from(batch.frames.len() as f64));
+        set(&out, "regionLength", &JsValue::from(batch.region_len as f64));
+        set(&out, "plaintextLength", &JsValue::from(batch.plaintext_len as f64));
+        set(&out, "held", &JsValue::from(batch.held as f64));
+        set(&out, "needsRegion", &JsValue::from(batch.needs_region));
+        Ok(out)
+    }
+
+    /// Hosted only: takes back a sealed region (signed suites hash it);
+    /// returns the footer when the region ended the message.
+    #[wasm_bindgen(js_name = absorbSealed)]
+    pub fn absorb_sealed(&mut self, region: &[u8]) -> Result<Uint8Array, JsValue> {
+        self.host_mode()?;
+        let footer = self.inner.absorb_sealed(region).map_err(|e| to_js_error(&e))?;
+        Ok(Uint8Array::from(footer.as_slice()))
+    }
+
+    /// Hosted only: a copy of the derived per-message content key (HKDF
+    /// output, never the data key) for the host's AES-GCM. The caller wipes it.
+    #[wasm_bindgen(js_name = contentKey)]
+    pub fn content_key(&self) -> Result<Uint8Array, JsValue> {
+        self.host_mode()?;
+        Ok(Uint8Array::from(self.inner.content_key().as_slice()))
+    }
+
+    /// Length of all frames of a message holding `plaintext_length` bytes
+    /// (header and footer excluded), for sizing an output buffer once.
+    #[wasm_bindgen(js_name = bodyLength)]
+    pub fn body_length(&self, plaintext_length: f64) -> Result<f64, JsValue> {
+        let n = js_count(plaintext_length, "the plaintext length")?;
+        body_len(n, self.inner.info().frame_length)
+            .map(|n| n as f64)
+            .ok_or_else(|| invalid("the message would be too long"))
     }
 }
 
@@ -367,17 +413,20 @@ enum DecryptState {
     Poisoned,
 }
 
-/// An incremental decryptor; fed through `WasmSimulator.envelopeDecryptUpdate`.
+/// An incremental decryptor; fed through `WasmSimulator.envelopeDecryptUpdate`,
+/// or, made with `hosted`, through `WasmSimulator.envelopeDecryptPlan` with a
+/// JS cipher opening the frames.
 #[wasm_bindgen]
 pub struct EnvelopeDecryptor {
     state: DecryptState,
-    cipher: Option<JsFrameCipher>,
     options: DecryptOptions,
+    hosted: bool,
 }
 
 #[wasm_bindgen]
 impl EnvelopeDecryptor {
-    /// Ends the input; throws unless a complete, authentic message was read.
+    /// Ends the input; throws unless a complete, authentic message was read
+    /// (and, hosted, every planned batch was confirmed).
     pub fn finish(&mut self) -> Result<Uint8Array, JsValue> {
         match &mut self.state {
             DecryptState::Running(d) => {
@@ -400,6 +449,46 @@ impl EnvelopeDecryptor {
             _ => JsValue::UNDEFINED,
         }
     }
+
+    /// Hosted only: every tag of the last planned batch (`count` frames) verified.
+    #[wasm_bindgen(js_name = confirmOpened)]
+    pub fn confirm_opened(&mut self, count: u32) -> Result<(), JsValue> {
+        match &mut self.state {
+            DecryptState::Running(d) if self.hosted => d.confirm_opened(count as usize).map_err(|e| {
+                self.state = DecryptState::Poisoned;
+                to_js_error(&e)
+            }),
+            _ => {
+                self.state = DecryptState::Poisoned;
+                Err(to_js_error(&AwsError::invalid_ciphertext()))
+            }
+        }
+    }
+
+    /// Hosted only: a tag failed (or the host did): the decryptor is done
+    /// for; returns the error to throw, which names no frame.
+    #[wasm_bindgen(js_name = rejectOpened)]
+    pub fn reject_opened(&mut self) -> JsValue {
+        let err = match &mut self.state {
+            DecryptState::Running(d) => d.reject_opened(),
+            _ => AwsError::invalid_ciphertext(),
+        };
+        self.state = DecryptState::Poisoned;
+        to_js_error(&err)
+    }
+
+    /// Hosted only, once the header is read: a copy of the derived
+    /// per-message content key for the host's AES-GCM. The caller wipes it.
+    #[wasm_bindgen(js_name = contentKey)]
+    pub fn content_key(&self) -> Result<Uint8Array, JsValue> {
+        match &self.state {
+            DecryptState::Running(d) if self.hosted => d
+                .content_key()
+                .map(|k| Uint8Array::from(k.as_slice()))
+                .ok_or_else(|| invalid("the header has not been read")),
+            _ => Err(invalid("no content key: not a hosted decryptor past its header")),
+        }
+    }
 }
 
 #[wasm_bindgen]
@@ -411,7 +500,7 @@ impl WasmSimulator {
         Ok(SeededRng::new(*seed))
     }
 
-    /// Encrypts `plaintext` into one ESDK message: `{ result, messageHeader }`.
+    /// Encrypts `plaintext` into one ESDK message in wasm: `{ result, messageHeader }`.
     #[wasm_bindgen(js_name = envelopeEncrypt)]
     pub fn envelope_encrypt(
         &mut self,
@@ -420,9 +509,7 @@ impl WasmSimulator {
         encryption_context: Vec<String>,
         suite_id: Option<u16>,
         frame_length: Option<u32>,
-        cipher: JsValue,
     ) -> Result<Object, JsValue> {
-        let cipher = JsFrameCipher::from_js(&cipher)?;
         let context = context_from(encryption_context)?;
         let options = EncryptOptions {
             suite: suite_from(suite_id)?,
@@ -434,7 +521,7 @@ impl WasmSimulator {
         let contexts = &self.contexts;
         let shared = SharedSimulator::new(&mut self.sim);
         let (message, info) = with_source(materials, &shared, contexts, |source| {
-            let mut enc = Encryptor::with_cipher(source, &context, &options, &mut rng, JsFrameCipher::boxed(&cipher))?;
+            let mut enc = Encryptor::new(source, &context, &options, &mut rng)?;
             let mut out = enc.update(plaintext)?;
             out.extend_from_slice(&enc.finish()?);
             Ok((out, enc.info().clone()))
@@ -446,8 +533,9 @@ impl WasmSimulator {
         Ok(out)
     }
 
-    /// Decrypts one whole message: `{ plaintext, messageHeader }`. Nothing is
-    /// returned unless every tag (and a 0x0578 signature) verified.
+    /// Decrypts one whole message in wasm: `{ plaintext, messageHeader }`.
+    /// Nothing is returned unless every tag (and a 0x0578 signature) verified
+    /// and every `expected_context` pair is in the message's context.
     #[wasm_bindgen(js_name = envelopeDecrypt)]
     pub fn envelope_decrypt(
         &mut self,
@@ -455,14 +543,13 @@ impl WasmSimulator {
         message: &[u8],
         max_frame_length: Option<u32>,
         max_encrypted_data_keys: Option<u32>,
-        cipher: JsValue,
+        expected_context: Vec<String>,
     ) -> Result<Object, JsValue> {
-        let cipher = JsFrameCipher::from_js(&cipher)?;
-        let options = decrypt_options(self.sim.now(), max_frame_length, max_encrypted_data_keys);
+        let options = decrypt_options(self.sim.now(), max_frame_length, max_encrypted_data_keys, expected_context)?;
         let contexts = &self.contexts;
         let shared = SharedSimulator::new(&mut self.sim);
         let (plaintext, info) = with_source(materials, &shared, contexts, |source| {
-            let mut dec = Decryptor::with_cipher(source, options, JsFrameCipher::boxed(&cipher));
+            let mut dec = Decryptor::new(source, options);
             let mut plaintext = Zeroizing::new(dec.update(message)?);
             plaintext.extend_from_slice(&dec.finish()?);
             let info = dec.info().cloned().ok_or_else(AwsError::invalid_ciphertext)?;
@@ -475,7 +562,8 @@ impl WasmSimulator {
         Ok(out)
     }
 
-    /// Starts an incremental encryption (materials are fetched now).
+    /// Starts an incremental encryption (materials are fetched now). With
+    /// `hosted`, a JS cipher seals the frames in batches (`planSeal`).
     #[wasm_bindgen(js_name = envelopeEncryptor)]
     pub fn envelope_encryptor(
         &mut self,
@@ -484,13 +572,11 @@ impl WasmSimulator {
         suite_id: Option<u16>,
         frame_length: Option<u32>,
         plaintext_length: Option<f64>,
-        cipher: JsValue,
+        hosted: bool,
     ) -> Result<EnvelopeEncryptor, JsValue> {
-        let cipher = JsFrameCipher::from_js(&cipher)?;
         let context = context_from(encryption_context)?;
         let plaintext_length = match plaintext_length {
-            Some(n) if n.is_finite() && n >= 0.0 => Some(n as u64),
-            Some(_) => return Err(invalid("plaintextLength must be a non-negative number")),
+            Some(n) => Some(js_count(n, "plaintextLength")?),
             None => None,
         };
         let options = EncryptOptions {
@@ -502,25 +588,26 @@ impl WasmSimulator {
         let mut rng = self.envelope_rng()?;
         let contexts = &self.contexts;
         let shared = SharedSimulator::new(&mut self.sim);
-        let inner = with_source(materials, &shared, contexts, |source| {
-            Encryptor::with_cipher(source, &context, &options, &mut rng, JsFrameCipher::boxed(&cipher))
-        })
-        .map_err(|e| to_js_error(&e))?;
-        Ok(EnvelopeEncryptor { inner })
+        let inner =
+            with_source(materials, &shared, contexts, |source| Encryptor::new(source, &context, &options, &mut rng))
+                .map_err(|e| to_js_error(&e))?;
+        Ok(EnvelopeEncryptor { inner, hosted })
     }
 
-    /// Starts an incremental decryption.
+    /// Starts an incremental decryption. With `hosted`, a JS cipher opens the
+    /// frames in batches (`envelopeDecryptPlan`).
     #[wasm_bindgen(js_name = envelopeDecryptor)]
     pub fn envelope_decryptor(
         &self,
         max_frame_length: Option<u32>,
         max_encrypted_data_keys: Option<u32>,
-        cipher: JsValue,
+        expected_context: Vec<String>,
+        hosted: bool,
     ) -> Result<EnvelopeDecryptor, JsValue> {
         Ok(EnvelopeDecryptor {
             state: DecryptState::Pending(Vec::new()),
-            cipher: JsFrameCipher::from_js(&cipher)?,
-            options: decrypt_options(Timestamp(0), max_frame_length, max_encrypted_data_keys),
+            options: decrypt_options(Timestamp(0), max_frame_length, max_encrypted_data_keys, expected_context)?,
+            hosted,
         })
     }
 
@@ -533,17 +620,20 @@ impl WasmSimulator {
         materials: &mut EnvelopeMaterials,
         chunk: &[u8],
     ) -> Result<Uint8Array, JsValue> {
+        if decryptor.hosted {
+            decryptor.state = DecryptState::Poisoned;
+            return Err(invalid("this decryptor opens frames through a host cipher (envelopeDecryptPlan)"));
+        }
         let result = match std::mem::replace(&mut decryptor.state, DecryptState::Poisoned) {
             DecryptState::Running(mut d) => d.update(chunk).map(|out| (DecryptState::Running(d), out)),
             DecryptState::Pending(mut buf) => {
                 buf.extend_from_slice(chunk);
                 let mut options = decryptor.options.clone();
                 options.now = self.sim.now();
-                let cipher = JsFrameCipher::boxed(&decryptor.cipher);
                 let contexts = &self.contexts;
                 let shared = SharedSimulator::new(&mut self.sim);
                 with_source(materials, &shared, contexts, |source| {
-                    let mut d = Decryptor::with_cipher(source, options, cipher);
+                    let mut d = Decryptor::new(source, options);
                     let out = d.update(&buf)?;
                     Ok(match d.detach() {
                         Ok(running) => (DecryptState::Running(Box::new(running)), out),
@@ -563,13 +653,63 @@ impl WasmSimulator {
             Err(e) => Err(to_js_error(&e)),
         }
     }
+
+    /// Hosted: parses `input` (the bytes JS holds: its unconsumed tail plus
+    /// new data) without decrypting; returns `{ records, count, consumed,
+    /// need, plaintextLength }`. JS opens the frames, then calls
+    /// `confirmOpened(count)` or `rejectOpened()`, and keeps `input[consumed..]`.
+    #[wasm_bindgen(js_name = envelopeDecryptPlan)]
+    pub fn envelope_decrypt_plan(
+        &mut self,
+        decryptor: &mut EnvelopeDecryptor,
+        materials: &mut EnvelopeMaterials,
+        input: &[u8],
+    ) -> Result<Object, JsValue> {
+        if !decryptor.hosted {
+            decryptor.state = DecryptState::Poisoned;
+            return Err(invalid("this decryptor opens frames in wasm (envelopeDecryptUpdate)"));
+        }
+        let result = match std::mem::replace(&mut decryptor.state, DecryptState::Poisoned) {
+            DecryptState::Running(mut d) => d.plan_open(input).map(|batch| (DecryptState::Running(d), batch)),
+            DecryptState::Pending(_) => {
+                let mut options = decryptor.options.clone();
+                options.now = self.sim.now();
+                let contexts = &self.contexts;
+                let shared = SharedSimulator::new(&mut self.sim);
+                with_source(materials, &shared, contexts, |source| {
+                    let mut d = Decryptor::new(source, options);
+                    let batch = d.plan_open(input)?;
+                    Ok(match d.detach() {
+                        Ok(running) => (DecryptState::Running(Box::new(running)), batch),
+                        // Header still incomplete: JS keeps the input and sends it again.
+                        Err(_) => (DecryptState::Pending(Vec::new()), batch),
+                    })
+                })
+            }
+            DecryptState::Poisoned => Err(AwsError::invalid_ciphertext()),
+        };
+        let (state, batch) = result.map_err(|e| to_js_error(&e))?;
+        decryptor.state = state;
+        let out = Object::new();
+        set(&out, "records", &records(&batch.frames, &batch.message_id).map_err(|e| to_js_error(&e))?.into());
+        set(&out, "count", &JsValue::from(batch.frames.len() as f64));
+        set(&out, "consumed", &JsValue::from(batch.consumed as f64));
+        set(&out, "need", &JsValue::from(batch.need as f64));
+        set(&out, "plaintextLength", &JsValue::from(batch.plaintext_len() as f64));
+        Ok(out)
+    }
 }
 
-fn decrypt_options(now: Timestamp, max_frame_length: Option<u32>, max_edks: Option<u32>) -> DecryptOptions {
-    DecryptOptions {
-        expected_context: None,
+fn decrypt_options(
+    now: Timestamp,
+    max_frame_length: Option<u32>,
+    max_edks: Option<u32>,
+    expected_context: Vec<String>,
+) -> Result<DecryptOptions, JsValue> {
+    Ok(DecryptOptions {
+        expected_context: super::context_from_pairs(expected_context)?,
         max_encrypted_data_keys: max_edks.map(|n| n as usize),
         now,
         max_frame_length,
-    }
+    })
 }

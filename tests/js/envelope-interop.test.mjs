@@ -91,4 +91,13 @@ test('raw AES keyring: both directions, default suites, streaming decrypt of an 
     assert.deepEqual(new Uint8Array(opened.plaintext), plaintext);
     assert.deepEqual({ ...opened.messageHeader.encryptionContext }, context);
   }
+  // The WebCrypto path (asynchronous API), both directions, signed and unsigned.
+  for (const suiteId of [0x0478, 0x0578]) {
+    const plaintext = pattern(30_000);
+    const theirs = await encrypt(official, plaintext, { encryptionContext: context, suiteId: suites[suiteId] });
+    const back = await sim.envelope.decryptAsync(ours, theirs.result, { cipher: 'webcrypto', expectedContext: context });
+    assert.deepEqual(back.plaintext, plaintext);
+    const mine = await sim.envelope.encryptAsync(ours, plaintext, { encryptionContext: context, suiteId, cipher: 'webcrypto' });
+    assert.deepEqual(new Uint8Array((await decrypt(official, mine.result)).plaintext), plaintext);
+  }
 });
