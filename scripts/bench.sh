@@ -21,6 +21,12 @@ done
 if [ "${KMSIM_SKIP_BUILD:-0}" != 1 ]; then ./scripts/build-wasm.sh; fi
 node benches/envelope.mjs
 echo
+if [ -x /usr/bin/chromium ]; then
+  echo
+  echo "== envelope in headless Chromium (WebCrypto vs wasm) =="
+  node benches/envelope-browser.mjs
+fi
+echo
 echo "== KMS round trips =="
 node benches/kms.mjs
 echo
