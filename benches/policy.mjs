@@ -23,6 +23,8 @@
 //                                world, key policy and identity policy evaluated,
 //                                decision flow run; nothing is cached between
 //                                requests or calls. Same stored key as explain.
+//                                The BATCH requests are identical, as the
+//                                baseline's loop repeats its one request.
 //   kmsim sim.policy.authorize  the same BATCH requests as JSON in every call
 //                                (prepare + authorize + free), outcome names out
 //   iam-simulate authorize()     @cloud-copilot/iam-simulate's core engine

@@ -49,6 +49,18 @@ pub fn same(a: &str, b: &str) -> bool {
     same_bytes(a.as_bytes(), b.as_bytes())
 }
 
+/// `text.contains(needle)`, without building a substring searcher (costly
+/// to set up for one short search): candidates are found by the needle's
+/// first byte, then compared.
+pub fn contains(text: &str, needle: &str) -> bool {
+    let (text, needle) = (text.as_bytes(), needle.as_bytes());
+    let Some(&first) = needle.first() else { return true };
+    let Some(last_start) = text.len().checked_sub(needle.len()) else { return false };
+    (0..=last_start).any(|i| {
+        text.get(i) == Some(&first) && text.get(i..i + needle.len()).is_some_and(|window| same_bytes(window, needle))
+    })
+}
+
 /// `text.starts_with(prefix)`.
 #[inline]
 pub fn starts_with(text: &str, prefix: &str) -> bool {
@@ -79,6 +91,7 @@ mod tests {
                 assert_eq!(same(a, b), a == b, "{a} == {b}");
                 assert_eq!(starts_with(a, b), a.starts_with(b), "{a} starts with {b}");
                 assert_eq!(strip_prefix(a, b), a.strip_prefix(b), "{a} strip {b}");
+                assert_eq!(contains(a, b), a.contains(b), "{a} contains {b}");
                 assert_eq!(same_ignore_ascii_case(a, b), a.eq_ignore_ascii_case(b), "{a} ~ {b}");
                 let upper = a.to_ascii_uppercase();
                 assert_eq!(same_ignore_ascii_case(&upper, b), upper.eq_ignore_ascii_case(b), "{upper} ~ {b}");

@@ -16,6 +16,7 @@
 //! 6. otherwise: implicit deny.
 
 use super::builder::LiveContext;
+use super::compare;
 use super::conditions::Condition;
 use super::context::ContextValue;
 use super::decision::{
@@ -89,6 +90,8 @@ struct Subject<'a> {
     ctx: &'a LiveContext<'a>,
     caller: &'a CallerIdentity<'a>,
     has_boundary: bool,
+    /// Whether the caller is a service-linked role (read only when there is an organization).
+    service_linked: bool,
 }
 
 /// The verdict of one set of policies of one type.
@@ -300,7 +303,7 @@ fn evaluate_org<const ON: bool>(
         OrgPolicyKind::ServiceControl => s.caller.is_service(),
         OrgPolicyKind::ResourceControl => s.action.eq_ignore_ascii_case("kms:RetireGrant"),
     };
-    if account == org.management_account || exempt || s.caller.is_service_linked_role() {
+    if compare::same(account, &org.management_account) || exempt || s.service_linked {
         return None;
     }
     // Root first. Trees up to INLINE_LEVELS deep need no allocation.
@@ -409,6 +412,7 @@ fn decide<const ON: bool>(
         ctx,
         caller,
         has_boundary: principal.boundary.is_some(),
+        service_linked: world.organization.is_some() && caller.is_service_linked_role(),
     };
     let mut ex = Explainer::<ON>::new();
     let is_kms = request.resource_kind == ResourceKind::KmsKey;

@@ -8,6 +8,7 @@
 //! (`FullAWSAccess`, `RCPFullAWSAccess`), as AWS does; `RCPFullAWSAccess`
 //! cannot be detached in AWS, so RCPs in practice only ever deny.
 
+use super::compare::same;
 use super::document::PolicyDocument;
 use serde::{Deserialize, Serialize};
 
@@ -197,18 +198,18 @@ impl Organization {
     /// Visits the targets from `account` up to the root (account, OUs…,
     /// root); returns whether the walk reached the root.
     pub fn walk_up<'a>(&'a self, account: &str, mut visit: impl FnMut(&'a str)) -> bool {
-        let Some(member) = self.accounts.iter().find(|a| a.id == account) else {
+        let Some(member) = self.accounts.iter().find(|a| same(&a.id, account)) else {
             return false;
         };
         visit(&member.id);
         let mut parent = member.parent_id.as_str();
         // Bounded walk: a malformed tree (a cycle) must not loop forever.
         for _ in 0..=self.ous.len() {
-            if parent == self.root_id {
+            if same(parent, &self.root_id) {
                 visit(&self.root_id);
                 return true;
             }
-            let Some(ou) = self.ous.iter().find(|o| o.id == parent) else {
+            let Some(ou) = self.ous.iter().find(|o| same(&o.id, parent)) else {
                 return false;
             };
             visit(&ou.id);
@@ -232,8 +233,8 @@ impl Organization {
     pub fn attached<'a>(&'a self, target: &'a str, kind: OrgPolicyKind) -> impl Iterator<Item = &'a OrgPolicy> + 'a {
         self.attachments
             .iter()
-            .filter(move |a| a.target_id == target)
-            .filter_map(move |a| self.policies.iter().find(|p| p.id == a.policy_id && p.kind == kind))
+            .filter(move |a| same(&a.target_id, target))
+            .filter_map(move |a| self.policies.iter().find(|p| p.kind == kind && same(&p.id, &a.policy_id)))
     }
 }
 

@@ -7,7 +7,7 @@
 //! permissions boundary or session policy; naming the *account* only
 //! delegates to the account's identity policies.
 
-use super::compare::{same, starts_with, strip_prefix};
+use super::compare::{contains, same, starts_with, strip_prefix};
 use super::document::{PrincipalElement, PrincipalKind};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
@@ -91,12 +91,13 @@ impl<'a> PrincipalArn<'a> {
     pub fn is_service_linked_role(&self) -> bool {
         const NEEDLE: &str = ":role/aws-service-role/";
         match *self {
-            PrincipalArn::Whole(arn) => arn.contains(NEEDLE),
+            PrincipalArn::Whole(arn) => contains(arn, NEEDLE),
             // The needle can straddle the pieces, so render them, but only
             // when some piece could be part of it (almost never).
             PrincipalArn::Role { account, path, name } => {
-                let maybe = [account, path, name].iter().any(|p| p.contains("aws-service-role") || p.contains(":role"));
-                maybe && self.text().contains(NEEDLE)
+                let maybe =
+                    [account, path, name].iter().any(|p| contains(p, "aws-service-role") || contains(p, ":role"));
+                maybe && contains(&self.text(), NEEDLE)
             }
         }
     }
