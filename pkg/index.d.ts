@@ -644,3 +644,41 @@ export interface Envelope {
   /** What `'platform'` means for the asynchronous API here. */
   readonly asyncPlatformCipher: 'node:crypto' | 'webcrypto' | 'wasm';
 }
+
+// --- Policy engine: batch authorization (sim.policy.authorize / prepare) ---
+
+/** What one authorization decides: the `outcome` an explanation would carry. */
+export type PolicyAuthorizationOutcome = PolicyDecision['outcome'];
+
+/** One request of a batch, made by this simulator view's caller with `caller`'s changes applied. */
+export interface PolicyAuthorizationRequest {
+  /** `service:Action`, e.g. `kms:Decrypt`. */
+  action: string;
+  /** The resource ARN; a stored KMS key or secret is judged with its policy, grants and tags. */
+  resource: string;
+  /** Extra condition keys, as for `explain`. */
+  context?: Record<string, string | string[] | boolean | number>;
+  /** Changes to the caller: `principal` or `account` replaces it; `viaService` sets `kms:ViaService`. */
+  caller?: CallerOptions & { viaService?: string };
+}
+
+/** A batch parsed and validated once; each `authorize()` evaluates every request again, in full. */
+export interface PreparedPolicyAuthorization {
+  /** How many requests the batch holds. */
+  readonly length: number;
+  /** One code per request against the simulator as it is now: 0 Allow, 1 ExplicitDeny, 2 ImplicitDeny. */
+  authorize(): Uint8Array;
+  /** `authorize()` with the codes named. */
+  outcomes(): PolicyAuthorizationOutcome[];
+  /** Releases the batch's wasm memory now (otherwise released when it is garbage-collected). */
+  free(): void;
+}
+
+export interface PolicyApi {
+  /** Outcomes only, one per request, evaluated in one wasm call (throws ValidationException on a malformed request). */
+  authorize(requests: PolicyAuthorizationRequest[]): PolicyAuthorizationOutcome[];
+  /** Parses a batch once for repeated evaluation (throws ValidationException on a malformed request). */
+  prepare(requests: PolicyAuthorizationRequest[]): PreparedPolicyAuthorization;
+  /** The outcome names indexed by the codes `PreparedPolicyAuthorization.authorize` returns. */
+  readonly outcomeNames: readonly PolicyAuthorizationOutcome[];
+}

@@ -6,7 +6,8 @@
 //! Missing keys: a positive operator is false, a negated one true, `…IfExists`
 //! true, `ForAllValues:` true (also for an empty list), `ForAnyValue:` false.
 
-use super::context::{ContextValue, ItemRef, RequestContext};
+use super::compare;
+use super::context::{ContextLookup, ItemRef, KnownKey, RequestContext, ValueRef};
 use super::matching::{ArnPattern, Glob};
 use super::variables::Template;
 use crate::clock::Timestamp;
@@ -276,6 +277,8 @@ pub struct Condition {
     pub operator: Option<Operator>,
     /// Context key as written.
     pub key: String,
+    /// The key recognised once, so evaluation reads it without comparing names.
+    pub known_key: KnownKey,
     /// The values (ORed).
     pub values: Vec<ConditionValue>,
 }
@@ -302,16 +305,27 @@ impl Condition {
             };
             values.push(ConditionValue { raw, template, parsed });
         }
-        Ok(Condition { operator_name: operator_name.to_string(), operator, key: key.to_string(), values })
+        Ok(Condition {
+            operator_name: operator_name.to_string(),
+            operator,
+            known_key: KnownKey::of(key),
+            key: key.to_string(),
+            values,
+        })
     }
 
     /// Evaluates against `ctx`.
     pub fn evaluate(&self, ctx: &RequestContext) -> ConditionOutcome {
+        self.evaluate_in(ctx)
+    }
+
+    /// Evaluates against any context source.
+    pub fn evaluate_in<C: ContextLookup + ?Sized>(&self, ctx: &C) -> ConditionOutcome {
         let Some(op) = self.operator else {
             return ConditionOutcome { passed: false, key_missing: false };
         };
-        let value = ctx.get(&self.key);
-        let missing = value.is_none_or(ContextValue::is_empty);
+        let value = ctx.lookup(&self.key, self.known_key);
+        let missing = value.as_ref().is_none_or(ValueRef::is_empty);
         if op.base == BaseOp::Null {
             // Null: true means "the key is absent"; an empty list counts as absent.
             let passed = self.values.iter().any(|v| match v.parsed {
@@ -320,7 +334,7 @@ impl Condition {
             });
             return ConditionOutcome { passed, key_missing: missing };
         }
-        let passed = match (value, missing) {
+        let passed = match (&value, missing) {
             (_, true) => match op.qualifier {
                 SetQualifier::ForAllValues => true,
                 SetQualifier::ForAnyValue => op.if_exists,
@@ -347,7 +361,7 @@ impl Condition {
     }
 }
 
-fn value_matches(base: BaseOp, value: &ConditionValue, item: ItemRef<'_>, ctx: &RequestContext) -> bool {
+fn value_matches<C: ContextLookup + ?Sized>(base: BaseOp, value: &ConditionValue, item: ItemRef<'_>, ctx: &C) -> bool {
     let parsed: Cow<'_, Parsed> = match &value.template {
         None => Cow::Borrowed(&value.parsed),
         Some(template) => match resolve_template(base, template, ctx) {
@@ -358,7 +372,7 @@ fn value_matches(base: BaseOp, value: &ConditionValue, item: ItemRef<'_>, ctx: &
     compare(base, &parsed, item)
 }
 
-fn resolve_template(base: BaseOp, template: &Template, ctx: &RequestContext) -> Option<Parsed> {
+fn resolve_template<C: ContextLookup + ?Sized>(base: BaseOp, template: &Template, ctx: &C) -> Option<Parsed> {
     match base {
         BaseOp::StringLike => Some(Parsed::Glob(Glob::from_tokens(template.render_tokens(ctx, true)?))),
         BaseOp::ArnEquals | BaseOp::ArnLike => {
@@ -389,7 +403,7 @@ fn item_date(item: ItemRef<'_>) -> Option<i64> {
 fn compare(base: BaseOp, parsed: &Parsed, item: ItemRef<'_>) -> bool {
     use BaseOp::*;
     match (base, parsed) {
-        (StringEquals, Parsed::Text(t)) => item.as_text() == t.as_str(),
+        (StringEquals, Parsed::Text(t)) => compare::same(&item.as_text(), t),
         (StringEqualsIgnoreCase, Parsed::Text(t)) => {
             let text = item.as_text();
             text.eq_ignore_ascii_case(t) || (!text.is_ascii() && text.to_lowercase() == t.to_lowercase())
@@ -427,7 +441,7 @@ fn compare(base: BaseOp, parsed: &Parsed, item: ItemRef<'_>) -> bool {
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 mod tests {
     use super::*;
-    use crate::policy::context::string_value;
+    use crate::policy::context::{string_value, ContextValue};
 
     fn cond(op: &str, key: &str, values: &[&str]) -> Condition {
         Condition::new(op, key, values.iter().map(|s| s.to_string()).collect(), true).unwrap()

@@ -113,6 +113,236 @@ impl ContextValue {
     }
 }
 
+/// A context value as the engine reads it: borrowed from a stored
+/// [`ContextValue`] or computed on demand from the request, so a lookup
+/// copies nothing.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ValueRef<'a> {
+    /// A value stored in a context or given by the service.
+    Stored(&'a ContextValue),
+    /// A single string.
+    Text(Cow<'a, str>),
+    /// An IP address in text form.
+    Ip(&'a str),
+    /// A multivalued key holding one string (`aws:CalledVia`, `aws:PrincipalOrgPaths`).
+    List1(Cow<'a, str>),
+    /// A boolean.
+    Bool(bool),
+    /// A number.
+    Number(f64),
+    /// An instant.
+    Date(Timestamp),
+}
+
+impl ValueRef<'_> {
+    /// Whether the key is multivalued.
+    pub fn is_multivalued(&self) -> bool {
+        match self {
+            ValueRef::Stored(v) => v.is_multivalued(),
+            ValueRef::List1(_) => true,
+            _ => false,
+        }
+    }
+
+    /// How many items the value holds.
+    pub fn len(&self) -> usize {
+        match self {
+            ValueRef::Stored(v) => v.len(),
+            _ => 1,
+        }
+    }
+
+    /// Whether the value is an empty list.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The `index`-th item, if any.
+    pub fn item(&self, index: usize) -> Option<ItemRef<'_>> {
+        match self {
+            ValueRef::Stored(v) => v.item(index),
+            _ if index > 0 => None,
+            ValueRef::Text(s) | ValueRef::List1(s) => Some(ItemRef::Str(s)),
+            ValueRef::Ip(s) => Some(ItemRef::Str(s)),
+            ValueRef::Bool(b) => Some(ItemRef::Bool(*b)),
+            ValueRef::Number(n) => Some(ItemRef::Num(*n)),
+            ValueRef::Date(t) => Some(ItemRef::Date(*t)),
+        }
+    }
+
+    /// Iterates over the items.
+    pub fn items(&self) -> impl Iterator<Item = ItemRef<'_>> + '_ {
+        (0..self.len()).filter_map(move |i| self.item(i))
+    }
+
+    /// The single value as text, for policy variables (lists never resolve).
+    pub fn single_text(&self) -> Option<Cow<'_, str>> {
+        if self.is_multivalued() {
+            return None;
+        }
+        self.item(0).map(|item| match item {
+            ItemRef::Str(s) => Cow::Borrowed(s),
+            other => Cow::Owned(other.as_text().into_owned()),
+        })
+    }
+
+    /// An owned copy.
+    pub fn to_value(&self) -> ContextValue {
+        match self {
+            ValueRef::Stored(v) => (*v).clone(),
+            ValueRef::Text(s) => ContextValue::String(s.to_string()),
+            ValueRef::Ip(s) => ContextValue::Ip((*s).to_string()),
+            ValueRef::List1(s) => ContextValue::StringList(vec![s.to_string()]),
+            ValueRef::Bool(b) => ContextValue::Bool(*b),
+            ValueRef::Number(n) => ContextValue::Number(*n),
+            ValueRef::Date(t) => ContextValue::Date(*t),
+        }
+    }
+}
+
+/// The global and KMS keys AWS fills in for every request (what
+/// [`crate::policy::builder`] builds), recognised once when a policy is
+/// parsed so that evaluation can read them straight from the request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum KnownKey {
+    /// `aws:PrincipalServiceName`.
+    PrincipalServiceName,
+    /// `aws:PrincipalIsAWSService`.
+    PrincipalIsAwsService,
+    /// `aws:PrincipalArn`.
+    PrincipalArn,
+    /// `aws:PrincipalAccount`.
+    PrincipalAccount,
+    /// `aws:PrincipalOrgID`.
+    PrincipalOrgId,
+    /// `aws:PrincipalOrgPaths`.
+    PrincipalOrgPaths,
+    /// `aws:PrincipalType`.
+    PrincipalType,
+    /// `aws:username`.
+    Username,
+    /// `aws:userid`.
+    Userid,
+    /// `aws:PrincipalTag/<key>`.
+    PrincipalTag,
+    /// `aws:MultiFactorAuthPresent`.
+    MultiFactorAuthPresent,
+    /// `aws:SourceIp`.
+    SourceIp,
+    /// `aws:SecureTransport`.
+    SecureTransport,
+    /// `aws:CurrentTime`.
+    CurrentTime,
+    /// `aws:EpochTime`.
+    EpochTime,
+    /// `aws:RequestedRegion`.
+    RequestedRegion,
+    /// `aws:ResourceAccount`.
+    ResourceAccount,
+    /// `aws:ResourceOrgID`.
+    ResourceOrgId,
+    /// `aws:ResourceOrgPaths`.
+    ResourceOrgPaths,
+    /// `aws:ResourceTag/<key>`.
+    ResourceTag,
+    /// `aws:ViaAWSService`.
+    ViaAwsService,
+    /// `aws:CalledVia`.
+    CalledVia,
+    /// `aws:CalledViaFirst`.
+    CalledViaFirst,
+    /// `aws:CalledViaLast`.
+    CalledViaLast,
+    /// `kms:CallerAccount`.
+    KmsCallerAccount,
+    /// `kms:ViaService`.
+    KmsViaService,
+    /// Any other key: only the service's own context can hold it.
+    Other,
+}
+
+/// Prefix of `aws:PrincipalTag/<key>` (lowercase).
+pub const PRINCIPAL_TAG_PREFIX: &str = "aws:principaltag/";
+/// Prefix of `aws:ResourceTag/<key>` (lowercase).
+pub const RESOURCE_TAG_PREFIX: &str = "aws:resourcetag/";
+
+impl KnownKey {
+    /// The single-name keys with their names as AWS writes them, in the
+    /// order the context builder emits them.
+    pub const NAMED: [(KnownKey, &'static str); 24] = [
+        (KnownKey::PrincipalServiceName, "aws:PrincipalServiceName"),
+        (KnownKey::PrincipalIsAwsService, "aws:PrincipalIsAWSService"),
+        (KnownKey::PrincipalArn, "aws:PrincipalArn"),
+        (KnownKey::PrincipalAccount, "aws:PrincipalAccount"),
+        (KnownKey::PrincipalOrgId, "aws:PrincipalOrgID"),
+        (KnownKey::PrincipalOrgPaths, "aws:PrincipalOrgPaths"),
+        (KnownKey::PrincipalType, "aws:PrincipalType"),
+        (KnownKey::Username, "aws:username"),
+        (KnownKey::Userid, "aws:userid"),
+        (KnownKey::MultiFactorAuthPresent, "aws:MultiFactorAuthPresent"),
+        (KnownKey::SourceIp, "aws:SourceIp"),
+        (KnownKey::SecureTransport, "aws:SecureTransport"),
+        (KnownKey::CurrentTime, "aws:CurrentTime"),
+        (KnownKey::EpochTime, "aws:EpochTime"),
+        (KnownKey::RequestedRegion, "aws:RequestedRegion"),
+        (KnownKey::ResourceAccount, "aws:ResourceAccount"),
+        (KnownKey::ResourceOrgId, "aws:ResourceOrgID"),
+        (KnownKey::ResourceOrgPaths, "aws:ResourceOrgPaths"),
+        (KnownKey::ViaAwsService, "aws:ViaAWSService"),
+        (KnownKey::CalledVia, "aws:CalledVia"),
+        (KnownKey::CalledViaFirst, "aws:CalledViaFirst"),
+        (KnownKey::CalledViaLast, "aws:CalledViaLast"),
+        (KnownKey::KmsCallerAccount, "kms:CallerAccount"),
+        (KnownKey::KmsViaService, "kms:ViaService"),
+    ];
+
+    /// Classifies a key as written (case-insensitively).
+    pub fn of(key: &str) -> KnownKey {
+        if let Some((known, _)) = Self::NAMED.iter().find(|(_, name)| name.eq_ignore_ascii_case(key)) {
+            return *known;
+        }
+        if starts_with_ignore_case(key, PRINCIPAL_TAG_PREFIX) {
+            KnownKey::PrincipalTag
+        } else if starts_with_ignore_case(key, RESOURCE_TAG_PREFIX) {
+            KnownKey::ResourceTag
+        } else {
+            KnownKey::Other
+        }
+    }
+}
+
+/// Whether `text` starts with `prefix` (ASCII lowercase), ignoring ASCII case.
+pub fn starts_with_ignore_case(text: &str, prefix: &str) -> bool {
+    text.as_bytes().get(..prefix.len()).is_some_and(|head| head.eq_ignore_ascii_case(prefix.as_bytes()))
+}
+
+/// Where conditions, policy variables and grant constraints read context values.
+pub trait ContextLookup {
+    /// The value of `key` (as written; `known` is [`KnownKey::of`] of it), if set.
+    fn lookup(&self, key: &str, known: KnownKey) -> Option<ValueRef<'_>>;
+
+    /// Calls `f` with every entry that is only stored (not computed), in order,
+    /// each key once: what grant constraints read the encryption context from.
+    fn for_each_stored<'s>(&'s self, f: &mut dyn FnMut(&'s str, &'s ContextValue));
+
+    /// Looks up a key given as text.
+    fn lookup_str(&self, key: &str) -> Option<ValueRef<'_>> {
+        self.lookup(key, KnownKey::of(key))
+    }
+}
+
+impl ContextLookup for RequestContext {
+    fn lookup(&self, key: &str, _known: KnownKey) -> Option<ValueRef<'_>> {
+        self.get(key).map(ValueRef::Stored)
+    }
+
+    fn for_each_stored<'s>(&'s self, f: &mut dyn FnMut(&'s str, &'s ContextValue)) {
+        for (k, v) in &self.entries {
+            f(k, v);
+        }
+    }
+}
+
 /// The request context: an ordered list of case-insensitive keys and values.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct RequestContext {

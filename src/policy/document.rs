@@ -79,6 +79,8 @@ pub struct ActionElement {
     pub raw: Vec<String>,
     /// Lowercased and compiled.
     pub patterns: Vec<Glob>,
+    /// Whether every pattern is ASCII (then matching may compare lowered bytes).
+    pub ascii: bool,
 }
 
 /// One `Resource` entry.
@@ -287,6 +289,7 @@ fn parse_statement(index: usize, value: &Value, variables: bool) -> Result<State
     let action = ActionElement {
         negated: action.0,
         patterns: action.1.iter().map(|a| Glob::compile(&a.to_ascii_lowercase())).collect(),
+        ascii: action.1.iter().all(|a| a.is_ascii()),
         raw: action.1,
     };
     let resource = match (map.get("Resource"), map.get("NotResource")) {

@@ -15,16 +15,17 @@
 //!    listed operations; grants can allow but never deny;
 //! 6. otherwise: implicit deny.
 
-use super::builder::{build_filtered, KeyFilter};
+use super::builder::LiveContext;
+use super::compare;
 use super::conditions::Condition;
-use super::context::{ContextValue, RequestContext};
+use super::context::ContextValue;
 use super::decision::{
     Decision, FailedCondition, FlowNode, FlowStep, MatchedStatement, Outcome, PolicyType, PolicyTypeResult, TypeOutcome,
 };
 use super::document::{Effect, PolicyDocument, Statement};
 use super::iam::{IamWorld, NamedPolicy, ResolvedPrincipal};
 use super::kms::{check_grant, is_cross_account_action, GrantCheck, GrantView, GranteeMatch};
-use super::matching::{action_matches, ArnPattern};
+use super::matching::{action_matches, ascii_lowercase_into, lowered_action_matches, ArnPattern};
 use super::org::OrgPolicyKind;
 use super::principal::{not_principal_excludes, principal_match, CallerIdentity, PrincipalMatch, PrincipalType};
 use crate::clock::Timestamp;
@@ -83,10 +84,14 @@ pub struct AuthorizationRequest<'a> {
 /// What the engine needs about the request while walking statements.
 struct Subject<'a> {
     action: &'a str,
+    /// `action` ASCII-lowercased, when it is ASCII (it always is in practice).
+    action_lowered: Option<&'a [u8]>,
     resource: &'a str,
-    ctx: &'a RequestContext,
-    caller: &'a CallerIdentity,
+    ctx: &'a LiveContext<'a>,
+    caller: &'a CallerIdentity<'a>,
     has_boundary: bool,
+    /// Whether the caller is a service-linked role (read only when there is an organization).
+    service_linked: bool,
 }
 
 /// The verdict of one set of policies of one type.
@@ -115,13 +120,19 @@ fn resource_matches(statement: &Statement, s: &Subject<'_>) -> bool {
 
 /// Whether a statement applies; returns the principal level for resource
 /// policies (`Some(Direct)` when principals are not checked).
-fn statement_applies<'p>(
+/// Explaining (`ON`), every failed condition is listed in `failed`;
+/// otherwise the first one ends the statement.
+fn statement_applies<'p, const ON: bool>(
     statement: &'p Statement,
     s: &Subject<'_>,
     check_principal: bool,
-    failed: &mut Option<Vec<(&'p Statement, &'p Condition, bool)>>,
+    failed: &mut Vec<(&'p Statement, &'p Condition, bool)>,
 ) -> Option<PrincipalMatch> {
-    let action_hit = statement.action.patterns.iter().any(|p| action_matches(p, s.action));
+    let action = &statement.action;
+    let action_hit = match (s.action_lowered, action.ascii) {
+        (Some(lowered), true) => action.patterns.iter().any(|p| lowered_action_matches(p, lowered, s.action)),
+        _ => action.patterns.iter().any(|p| action_matches(p, s.action)),
+    };
     if action_hit == statement.action.negated {
         return None;
     }
@@ -151,71 +162,87 @@ fn statement_applies<'p>(
     };
     let mut all_pass = true;
     for condition in &statement.conditions {
-        let outcome = condition.evaluate(s.ctx);
+        let outcome = condition.evaluate_in(s.ctx);
         if !outcome.passed {
-            all_pass = false;
-            match failed {
-                Some(list) => list.push((statement, condition, outcome.key_missing)),
-                None => return None,
+            if !ON {
+                return None;
             }
+            all_pass = false;
+            failed.push((statement, condition, outcome.key_missing));
         }
     }
     all_pass.then_some(level)
 }
 
-fn evaluate_set(
-    policies: &[NamedPolicy<'_>],
+/// Walks one policy's statements, adding what they say to `verdict`.
+fn evaluate_policy<const ON: bool>(
+    policy: NamedPolicy<'_>,
+    s: &Subject<'_>,
+    check_principal: bool,
+    mut explain: Option<&mut PolicyTypeResult>,
+    verdict: &mut SetVerdict,
+) {
+    for statement in policy.document.statements() {
+        let mut failed = Vec::new();
+        let applies = statement_applies::<ON>(statement, s, check_principal, &mut failed);
+        if let (true, Some(result)) = (ON, explain.as_deref_mut()) {
+            for (st, condition, key_missing) in failed {
+                result.failed_conditions.push(FailedCondition {
+                    policy: policy.name.to_string(),
+                    statement: st.label(),
+                    operator: condition.operator_name.clone(),
+                    key: condition.key.clone(),
+                    key_missing,
+                });
+            }
+        }
+        let Some(level) = applies else { continue };
+        if let (true, Some(result)) = (ON, explain.as_deref_mut()) {
+            result.matched.push(MatchedStatement {
+                policy: policy.name.to_string(),
+                statement: statement.label(),
+                effect: format!("{:?}", statement.effect),
+                principal_match: check_principal.then_some(level),
+            });
+        }
+        match statement.effect {
+            Effect::Deny => verdict.deny = true,
+            Effect::Allow => {
+                verdict.allow = true;
+                verdict.level = Some(verdict.level.map_or(level, |l| l.max(level)));
+            }
+        }
+    }
+}
+
+/// Evaluates a set of policies of one type.
+fn evaluate_set<'p, const ON: bool>(
+    policies: impl IntoIterator<Item = NamedPolicy<'p>>,
     s: &Subject<'_>,
     check_principal: bool,
     mut explain: Option<&mut PolicyTypeResult>,
 ) -> SetVerdict {
     let mut verdict = SetVerdict::default();
     for policy in policies {
-        for statement in policy.document.statements() {
-            let mut failed = explain.as_ref().map(|_| Vec::new());
-            let applies = statement_applies(statement, s, check_principal, &mut failed);
-            if let (Some(result), Some(failed)) = (explain.as_deref_mut(), failed) {
-                for (st, condition, key_missing) in failed {
-                    result.failed_conditions.push(FailedCondition {
-                        policy: policy.name.to_string(),
-                        statement: st.label(),
-                        operator: condition.operator_name.clone(),
-                        key: condition.key.clone(),
-                        key_missing,
-                    });
-                }
-            }
-            let Some(level) = applies else { continue };
-            if let Some(result) = explain.as_deref_mut() {
-                result.matched.push(MatchedStatement {
-                    policy: policy.name.to_string(),
-                    statement: statement.label(),
-                    effect: format!("{:?}", statement.effect),
-                    principal_match: check_principal.then_some(level),
-                });
-            }
-            match statement.effect {
-                Effect::Deny => verdict.deny = true,
-                Effect::Allow => {
-                    verdict.allow = true;
-                    verdict.level = Some(verdict.level.map_or(level, |l| l.max(level)));
-                }
-            }
-        }
+        evaluate_policy::<ON>(policy, s, check_principal, explain.as_deref_mut(), &mut verdict);
     }
     verdict
 }
 
-/// Records per-type results and the flow path only when asked to.
-struct Explainer {
-    on: bool,
+/// Records per-type results and the flow path only when `ON` (explaining):
+/// the outcome-only flow is compiled without any of it.
+struct Explainer<const ON: bool> {
     policies: Vec<PolicyTypeResult>,
     path: Vec<FlowStep>,
 }
 
-impl Explainer {
+impl<const ON: bool> Explainer<ON> {
+    fn new() -> Self {
+        Explainer { policies: Vec::new(), path: Vec::new() }
+    }
+
     fn slot(&mut self, policy_type: PolicyType) -> Option<&mut PolicyTypeResult> {
-        if !self.on {
+        if !ON {
             return None;
         }
         self.policies.push(PolicyTypeResult {
@@ -229,6 +256,9 @@ impl Explainer {
     }
 
     fn set_outcome(&mut self, policy_type: PolicyType, outcome: TypeOutcome, note: Option<String>) {
+        if !ON {
+            return;
+        }
         if let Some(result) = self.policies.iter_mut().rev().find(|p| p.policy_type == policy_type) {
             result.outcome = outcome;
             if note.is_some() {
@@ -238,7 +268,7 @@ impl Explainer {
     }
 
     fn step(&mut self, node: FlowNode, answer: &str, note: impl FnOnce() -> String) {
-        if self.on {
+        if ON {
             self.path.push(FlowStep { node, answer: answer.to_string(), note: note() });
         }
     }
@@ -256,12 +286,12 @@ fn type_outcome(v: &SetVerdict) -> TypeOutcome {
 
 /// Evaluates the org policies of `kind` for `account`: deny anywhere, and
 /// whether every level allows. `None` when they do not apply.
-fn evaluate_org(
+fn evaluate_org<const ON: bool>(
     world: &IamWorld,
     account: &str,
     kind: OrgPolicyKind,
     s: &Subject<'_>,
-    ex: &mut Explainer,
+    ex: &mut Explainer<ON>,
     policy_type: PolicyType,
 ) -> Option<(bool, bool)> {
     let org = world.organization.as_ref()?;
@@ -273,23 +303,45 @@ fn evaluate_org(
         OrgPolicyKind::ServiceControl => s.caller.is_service(),
         OrgPolicyKind::ResourceControl => s.action.eq_ignore_ascii_case("kms:RetireGrant"),
     };
-    if account == org.management_account || exempt || s.caller.is_service_linked_role() {
+    if compare::same(account, &org.management_account) || exempt || s.service_linked {
         return None;
     }
-    let levels = org.levels(account)?;
+    // Root first. Trees up to INLINE_LEVELS deep need no allocation.
+    const INLINE_LEVELS: usize = 8;
+    let mut inline = [""; INLINE_LEVELS];
+    let mut depth = 0usize;
+    let reached_root = org.walk_up(account, |level| {
+        if let Some(slot) = inline.get_mut(depth) {
+            *slot = level;
+        }
+        depth += 1;
+    });
+    if !reached_root {
+        return None;
+    }
+    let deep;
+    let levels: &[&str] = match inline.get_mut(..depth) {
+        Some(chain) => {
+            chain.reverse();
+            chain
+        }
+        None => {
+            deep = org.levels(account)?;
+            &deep
+        }
+    };
     let check_principal = kind == OrgPolicyKind::ResourceControl;
     let mut deny = false;
     let mut every_level_allows = true;
-    let mut blocked_at: Option<String> = None;
+    let mut blocked_at: Option<&str> = None;
     let mut slot = ex.slot(policy_type);
     for level in levels {
-        let attached: Vec<NamedPolicy<'_>> =
-            org.attached(level, kind).map(|p| NamedPolicy { name: &p.name, document: &p.document }).collect();
-        let verdict = evaluate_set(&attached, s, check_principal, slot.as_deref_mut());
+        let attached = org.attached(level, kind).map(|p| NamedPolicy { name: &p.name, document: &p.document });
+        let verdict = evaluate_set::<ON>(attached, s, check_principal, slot.as_deref_mut());
         deny |= verdict.deny;
         if !verdict.allow && every_level_allows {
             every_level_allows = false;
-            blocked_at = Some(level.to_string());
+            blocked_at = Some(level);
         }
     }
     let outcome = if deny {
@@ -299,90 +351,76 @@ fn evaluate_org(
     } else {
         TypeOutcome::ImplicitDeny
     };
-    ex.set_outcome(policy_type, outcome, blocked_at.map(|l| format!("no attached policy allows at {l}")));
+    if ON {
+        ex.set_outcome(policy_type, outcome, blocked_at.map(|l| format!("no attached policy allows at {l}")));
+    }
     Some((deny, every_level_allows))
 }
 
 /// Authorizes a request with a full explanation.
 pub fn authorize(world: &IamWorld, request: &AuthorizationRequest<'_>) -> Decision {
-    run(world, request, true)
+    run::<true>(world, request)
 }
 
 /// Authorizes a request without building the explanation (no per-type
 /// results, no path): the hot path for callers that only need `is_allowed`.
 pub fn authorize_fast(world: &IamWorld, request: &AuthorizationRequest<'_>) -> Outcome {
-    run(world, request, false).outcome
+    run::<false>(world, request).outcome
 }
 
-fn run(world: &IamWorld, request: &AuthorizationRequest<'_>, explain: bool) -> Decision {
-    let principal = world.resolve_principal(&request.call.caller, request.now);
-    // Only keys some applicable policy reads can change the decision, so
-    // only those are built (the explanation never lists the context).
-    let mut filter = KeyFilter::default();
-    for p in
-        principal.identity_policies.iter().chain(principal.boundary.iter()).chain(principal.session_policies.iter())
-    {
-        filter.add_policy(p.document);
-    }
-    if let Some(doc) = request.resource_policy {
-        filter.add_policy(doc);
-    }
-    if let Some(org) = &world.organization {
-        for account in [principal.identity.account.as_str(), request.resource_account] {
-            for level in org.levels(account).unwrap_or_default() {
-                for kind in [OrgPolicyKind::ServiceControl, OrgPolicyKind::ResourceControl] {
-                    for p in org.attached(level, kind) {
-                        filter.add_policy(&p.document);
-                    }
-                }
-            }
-        }
-    }
-    let ctx = build_filtered(world, request, &principal, Some(&filter));
-    decide(world, request, &principal, &ctx, explain)
+fn run<const ON: bool>(world: &IamWorld, request: &AuthorizationRequest<'_>) -> Decision {
+    let principal = world.principal(&request.call.caller, request.now);
+    // Keys are computed when a condition or variable reads them: nothing is built up front.
+    let ctx = LiveContext::new(world, request, &principal);
+    decide::<ON>(world, request, &principal, &ctx)
 }
 
-fn finish(
-    ex: Explainer,
+/// Ends the flow. The reason is worded only when explaining.
+fn finish<const ON: bool>(
+    ex: Explainer<ON>,
     outcome: Outcome,
     decided_by: Option<PolicyType>,
-    reason: String,
+    reason: impl FnOnce() -> String,
     cross_account: bool,
 ) -> Decision {
     let mut ex = ex;
-    let answer = match outcome {
-        Outcome::Allow => "Allow",
-        Outcome::ExplicitDeny => "ExplicitDeny",
-        Outcome::ImplicitDeny => "ImplicitDeny",
-    };
-    if ex.on {
+    let reason = if ON { reason() } else { String::new() };
+    if ON {
+        let answer = match outcome {
+            Outcome::Allow => "Allow",
+            Outcome::ExplicitDeny => "ExplicitDeny",
+            Outcome::ImplicitDeny => "ImplicitDeny",
+        };
         ex.path.push(FlowStep { node: FlowNode::Decision, answer: answer.to_string(), note: reason.clone() });
     }
     Decision { outcome, decided_by, reason, cross_account, policies: ex.policies, path: ex.path }
 }
 
-fn decide(
+fn decide<const ON: bool>(
     world: &IamWorld,
     request: &AuthorizationRequest<'_>,
     principal: &ResolvedPrincipal<'_>,
-    ctx: &RequestContext,
-    explain: bool,
+    ctx: &LiveContext<'_>,
 ) -> Decision {
     let caller = &principal.identity;
+    // Actions are compared case-insensitively with every pattern: lowercase once.
+    let mut action_buffer = [0u8; 64];
     let s = Subject {
         action: request.action,
+        action_lowered: ascii_lowercase_into(request.action, &mut action_buffer),
         resource: request.resource_arn,
         ctx,
         caller,
         has_boundary: principal.boundary.is_some(),
+        service_linked: world.organization.is_some() && caller.is_service_linked_role(),
     };
-    let mut ex = Explainer { on: explain, policies: Vec::new(), path: Vec::new() };
+    let mut ex = Explainer::<ON>::new();
     let is_kms = request.resource_kind == ResourceKind::KmsKey;
     let cross_account = !caller.is_service() && caller.account != request.resource_account;
 
     // Evaluate every applicable policy once; denies anywhere win.
     let scp =
-        evaluate_org(world, &caller.account, OrgPolicyKind::ServiceControl, &s, &mut ex, PolicyType::ServiceControl);
+        evaluate_org(world, caller.account, OrgPolicyKind::ServiceControl, &s, &mut ex, PolicyType::ServiceControl);
     let rcp = if request.resource_kind.supports_rcps() {
         evaluate_org(
             world,
@@ -397,23 +435,24 @@ fn decide(
     };
     let resource = request.resource_policy.map(|doc| {
         let name = if is_kms { "key policy" } else { "resource policy" };
-        let set = [NamedPolicy { name, document: doc }];
-        let v = evaluate_set(&set, &s, true, ex.slot(PolicyType::ResourceBased));
+        let v = evaluate_set::<ON>([NamedPolicy { name, document: doc }], &s, true, ex.slot(PolicyType::ResourceBased));
         ex.set_outcome(PolicyType::ResourceBased, type_outcome(&v), None);
         v
     });
     let identity = {
-        let v = evaluate_set(&principal.identity_policies, &s, false, ex.slot(PolicyType::IdentityBased));
+        let mut v = SetVerdict::default();
+        let mut slot = ex.slot(PolicyType::IdentityBased);
+        principal.for_each_identity_policy(|p| evaluate_policy::<ON>(p, &s, false, slot.as_deref_mut(), &mut v));
         ex.set_outcome(PolicyType::IdentityBased, type_outcome(&v), None);
         v
     };
     let boundary = principal.boundary.map(|b| {
-        let v = evaluate_set(std::slice::from_ref(&b), &s, false, ex.slot(PolicyType::PermissionsBoundary));
+        let v = evaluate_set::<ON>([b], &s, false, ex.slot(PolicyType::PermissionsBoundary));
         ex.set_outcome(PolicyType::PermissionsBoundary, type_outcome(&v), None);
         v
     });
-    let session = (!principal.session_policies.is_empty()).then(|| {
-        let v = evaluate_set(&principal.session_policies, &s, false, ex.slot(PolicyType::Session));
+    let session = principal.has_session_policies().then(|| {
+        let v = evaluate_set::<ON>(principal.iter_session_policies(), &s, false, ex.slot(PolicyType::Session));
         ex.set_outcome(PolicyType::Session, type_outcome(&v), None);
         v
     });
@@ -436,7 +475,7 @@ fn decide(
             ex,
             Outcome::ExplicitDeny,
             Some(source),
-            format!("explicit deny in a {}", source.phrase()),
+            || format!("explicit deny in a {}", source.phrase()),
             cross_account,
         );
     }
@@ -456,7 +495,7 @@ fn decide(
                 ex,
                 Outcome::ImplicitDeny,
                 Some(PolicyType::ServiceControl),
-                "no service control policy allows".into(),
+                || "no service control policy allows".into(),
                 cross_account,
             );
         }
@@ -475,7 +514,7 @@ fn decide(
                 ex,
                 Outcome::ImplicitDeny,
                 Some(PolicyType::ResourceControl),
-                "no resource control policy allows".into(),
+                || "no resource control policy allows".into(),
                 cross_account,
             );
         }
@@ -513,7 +552,7 @@ fn decide(
                 ex,
                 Outcome::Allow,
                 Some(PolicyType::ResourceBased),
-                "the resource-based policy allows the service".into(),
+                || "the resource-based policy allows the service".into(),
                 false,
             )
         } else {
@@ -521,7 +560,7 @@ fn decide(
                 ex,
                 Outcome::ImplicitDeny,
                 Some(PolicyType::ResourceBased),
-                "no resource-based policy allows the service".into(),
+                || "no resource-based policy allows the service".into(),
                 false,
             )
         };
@@ -538,7 +577,7 @@ fn decide(
                 ex,
                 Outcome::ImplicitDeny,
                 Some(PolicyType::ResourceBased),
-                "no resource-based policy allows cross-account access".into(),
+                || "no resource-based policy allows cross-account access".into(),
                 true,
             );
         }
@@ -549,7 +588,7 @@ fn decide(
         ex.step(FlowNode::RootUser, "yes", || {
             "the account root user is allowed in its own account unless denied".into()
         });
-        return finish(ex, Outcome::Allow, Some(PolicyType::IdentityBased), "account root user".into(), false);
+        return finish(ex, Outcome::Allow, Some(PolicyType::IdentityBased), || "account root user".into(), false);
     }
     match level {
         Some(PrincipalMatch::Direct) => {
@@ -559,7 +598,7 @@ fn decide(
                 ex,
                 Outcome::Allow,
                 Some(PolicyType::ResourceBased),
-                "the resource-based policy allows the caller".into(),
+                || "the resource-based policy allows the caller".into(),
                 false,
             )
         }
@@ -581,7 +620,7 @@ fn decide(
     }
 }
 
-fn role_capped(mut ex: Explainer, boundary_ok: bool, session_ok: bool) -> Decision {
+fn role_capped<const ON: bool>(mut ex: Explainer<ON>, boundary_ok: bool, session_ok: bool) -> Decision {
     ex.step(FlowNode::PermissionsBoundary, if boundary_ok { "yes" } else { "no" }, || {
         "caps grants to the role ARN".into()
     });
@@ -590,25 +629,31 @@ fn role_capped(mut ex: Explainer, boundary_ok: bool, session_ok: bool) -> Decisi
             ex,
             Outcome::ImplicitDeny,
             Some(PolicyType::PermissionsBoundary),
-            "no permissions boundary allows".into(),
+            || "no permissions boundary allows".into(),
             false,
         );
     }
     ex.step(FlowNode::SessionPolicies, if session_ok { "yes" } else { "no" }, || "caps grants to the role ARN".into());
     if !session_ok {
-        return finish(ex, Outcome::ImplicitDeny, Some(PolicyType::Session), "no session policy allows".into(), false);
+        return finish(
+            ex,
+            Outcome::ImplicitDeny,
+            Some(PolicyType::Session),
+            || "no session policy allows".into(),
+            false,
+        );
     }
     finish(
         ex,
         Outcome::Allow,
         Some(PolicyType::ResourceBased),
-        "the resource-based policy allows the caller's role".into(),
+        || "the resource-based policy allows the caller's role".into(),
         false,
     )
 }
 
-fn identity_step(
-    mut ex: Explainer,
+fn identity_step<const ON: bool>(
+    mut ex: Explainer<ON>,
     identity_side: bool,
     gap: PolicyType,
     cross_account: bool,
@@ -628,7 +673,7 @@ fn identity_step(
             ex,
             Outcome::Allow,
             Some(PolicyType::IdentityBased),
-            "identity-based policies allow".into(),
+            || "identity-based policies allow".into(),
             cross_account,
         );
     }
@@ -638,7 +683,7 @@ fn identity_step(
         _ => FlowNode::IdentityPolicies,
     };
     ex.step(node, "no", || format!("no {} allows", gap.phrase()));
-    finish(ex, Outcome::ImplicitDeny, Some(gap), format!("no {} allows", gap.phrase()), cross_account)
+    finish(ex, Outcome::ImplicitDeny, Some(gap), || format!("no {} allows", gap.phrase()), cross_account)
 }
 
 /// What the caller's own account says: identity policies capped by the
@@ -651,11 +696,11 @@ struct CallerSide {
     session_ok: bool,
 }
 
-fn decide_kms(
+fn decide_kms<const ON: bool>(
     request: &AuthorizationRequest<'_>,
     principal: &ResolvedPrincipal<'_>,
-    ctx: &RequestContext,
-    mut ex: Explainer,
+    ctx: &LiveContext<'_>,
+    mut ex: Explainer<ON>,
     level: Option<PrincipalMatch>,
     sides: CallerSide,
     cross_account: bool,
@@ -668,7 +713,7 @@ fn decide_kms(
             ex,
             Outcome::ImplicitDeny,
             Some(PolicyType::ResourceBased),
-            "the KMS key has no key policy".into(),
+            || "the KMS key has no key policy".into(),
             cross_account,
         );
     }
@@ -683,7 +728,7 @@ fn decide_kms(
                 ex,
                 Outcome::ImplicitDeny,
                 Some(PolicyType::ResourceBased),
-                format!("{} cannot be used on a key in another account", request.action),
+                || format!("{} cannot be used on a key in another account", request.action),
                 true,
             );
         }
@@ -726,12 +771,12 @@ fn decide_kms(
             } else {
                 PolicyType::ResourceBased
             }),
-            "the key policy allows".into(),
+            || "the key policy allows".into(),
             cross_account,
         );
     }
     // Grants: allow only, never deny.
-    let explaining = ex.on;
+    let explaining = ON;
     let mut grant_slot = ex.slot(PolicyType::Grant);
     let mut granted = false;
     for grant in request.grants {
@@ -773,9 +818,9 @@ fn decide_kms(
         format!("{} grant(s) on the key", request.grants.len())
     });
     if granted {
-        return finish(ex, Outcome::Allow, Some(PolicyType::Grant), "a grant allows".into(), cross_account);
+        return finish(ex, Outcome::Allow, Some(PolicyType::Grant), || "a grant allows".into(), cross_account);
     }
-    finish(ex, Outcome::ImplicitDeny, Some(gap), format!("no {} allows", gap.phrase()), cross_account)
+    finish(ex, Outcome::ImplicitDeny, Some(gap), || format!("no {} allows", gap.phrase()), cross_account)
 }
 
 #[cfg(test)]

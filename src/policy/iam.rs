@@ -4,16 +4,18 @@
 //! Everything is a plain serde struct (it goes into simulator snapshots);
 //! `IamWorld::default()` is an empty world in which only account roots exist.
 
+use super::compare::{same, strip_prefix};
 use super::document::PolicyDocument;
 use super::evaluate::{authorize, AuthorizationRequest, ResourceKind};
 use super::managed;
 use super::org::Organization;
-use super::principal::{CallerIdentity, PrincipalType};
+use super::principal::{CallerIdentity, PrincipalArn, PrincipalType};
 use crate::clock::Timestamp;
 use crate::error::{AwsError, ErrorCode};
 use crate::world::{CallContext, Caller};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use std::borrow::Cow;
 
 /// A tag.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -179,9 +181,9 @@ fn default_max_session() -> u32 {
 /// Whether `arn` is `arn:aws:iam::<account>:<kind><path><name>`.
 fn names_entity(arn: &str, account: &str, kind: &str, path: &str, name: &str) -> bool {
     let rest =
-        arn.strip_prefix("arn:aws:iam::").and_then(|r| r.strip_prefix(account)).and_then(|r| r.strip_prefix(':'));
-    let rest = rest.and_then(|r| r.strip_prefix(kind)).and_then(|r| r.strip_prefix(path));
-    rest == Some(name)
+        strip_prefix(arn, "arn:aws:iam::").and_then(|r| strip_prefix(r, account)).and_then(|r| r.strip_prefix(':'));
+    let rest = rest.and_then(|r| strip_prefix(r, kind)).and_then(|r| strip_prefix(r, path));
+    rest.is_some_and(|r| same(r, name))
 }
 
 /// A deterministic IAM-style unique id (`AIDA…`, `AROA…`, `ASIA…`) derived from `seed`.
@@ -276,23 +278,118 @@ pub struct NamedPolicy<'a> {
     pub document: &'a PolicyDocument,
 }
 
+/// The world's record of a caller, when it has one.
+#[derive(Clone, Copy, Debug)]
+enum Entity<'a> {
+    /// Not a user or role the world holds (roots, services, unknown callers).
+    None,
+    /// An IAM user.
+    User(&'a User),
+    /// A role, called as its role ARN or through a session (the live session, if found).
+    Role { role: &'a Role, session: Option<&'a Session> },
+}
+
 /// The caller as the world knows it: identity, tags and the policies that apply.
+///
+/// Evaluation reads it through its methods, which borrow from the world
+/// ([`IamWorld::principal`] allocates nothing). The `user_id`, `tags`,
+/// `identity_policies` and `session_policies` fields are the same facts
+/// collected, filled by [`IamWorld::resolve_principal`] only.
 #[derive(Clone, Debug)]
 pub struct ResolvedPrincipal<'a> {
     /// Identity.
-    pub identity: CallerIdentity,
-    /// Unique id for `aws:userid`, when known.
+    pub identity: CallerIdentity<'a>,
+    /// Unique id for `aws:userid` (collected: see [`ResolvedPrincipal::user_id_text`]).
     pub user_id: Option<String>,
-    /// Tags (session tags already override role tags).
+    /// Tags, session tags overriding role tags (collected: see [`ResolvedPrincipal::iter_tags`]).
     pub tags: Vec<(&'a str, &'a str)>,
-    /// Identity-based policies (user + groups, or role).
+    /// Identity-based policies (collected: see [`ResolvedPrincipal::for_each_identity_policy`]).
     pub identity_policies: Vec<NamedPolicy<'a>>,
+    /// Session policies (collected: see [`ResolvedPrincipal::iter_session_policies`]).
+    pub session_policies: Vec<NamedPolicy<'a>>,
     /// Permissions boundary.
     pub boundary: Option<NamedPolicy<'a>>,
-    /// Session policies.
-    pub session_policies: Vec<NamedPolicy<'a>>,
     /// Whether the world knows this principal (unknown users/roles have no policies).
     pub known: bool,
+    world: &'a IamWorld,
+    entity: Entity<'a>,
+}
+
+impl<'a> ResolvedPrincipal<'a> {
+    /// `aws:userid`: the account for a root, the unique id for a user or a
+    /// role, `<role id>:<session name>` for a session.
+    pub fn user_id_text(&self) -> Option<Cow<'a, str>> {
+        match (self.identity.kind, self.entity) {
+            (PrincipalType::Account, _) => Some(Cow::Borrowed(self.identity.account)),
+            (_, Entity::User(user)) => Some(Cow::Borrowed(&user.unique_id)),
+            (_, Entity::Role { role, .. }) => Some(match self.identity.session_name {
+                Some(s) => Cow::Owned(format!("{}:{s}", role.unique_id)),
+                None => Cow::Borrowed(&role.unique_id),
+            }),
+            _ => None,
+        }
+    }
+
+    /// The tags before and after session tags, which override them.
+    fn tag_layers(&self) -> (&'a [Tag], &'a [Tag]) {
+        match self.entity {
+            Entity::None => (&[], &[]),
+            Entity::User(user) => (&user.tags, &[]),
+            Entity::Role { role, session } => (&role.tags, session.map_or(&[][..], |s| &s.session_tags[..])),
+        }
+    }
+
+    /// The caller's tags (`aws:PrincipalTag/…`) in order: role or user tags
+    /// that no session tag overrides, then the session tags (a later session
+    /// tag overriding an earlier one with the same key, in any case).
+    pub fn iter_tags(&self) -> impl Iterator<Item = (&'a str, &'a str)> {
+        let (base, over) = self.tag_layers();
+        let same = |a: &Tag, b: &Tag| a.key.eq_ignore_ascii_case(&b.key);
+        let kept_base = base.iter().filter(move |t| !over.iter().any(|o| same(o, t)));
+        let kept_over =
+            over.iter().enumerate().filter(move |(i, t)| !over.iter().skip(i + 1).any(|o| same(o, t))).map(|(_, t)| t);
+        kept_base.chain(kept_over).map(|t| (t.key.as_str(), t.value.as_str()))
+    }
+
+    /// The value of tag `key` (any case), as [`ResolvedPrincipal::iter_tags`] resolves it.
+    pub fn tag(&self, key: &str) -> Option<&'a str> {
+        let (base, over) = self.tag_layers();
+        let find = |tags: &'a [Tag]| tags.iter().rev().find(|t| t.key.eq_ignore_ascii_case(key));
+        find(over).or_else(|| find(base)).map(|t| t.value.as_str())
+    }
+
+    /// Calls `f` with every identity-based policy, in order: the user's
+    /// inline then managed policies, then each group's; or the role's.
+    pub fn for_each_identity_policy(&self, mut f: impl FnMut(NamedPolicy<'a>)) {
+        match self.entity {
+            Entity::None => {}
+            Entity::User(user) => {
+                self.world.for_each_attached(&user.inline_policies, &user.managed_policies, &mut f);
+                for group_name in &user.groups {
+                    if let Some(group) = self.world.group(&user.account, group_name) {
+                        self.world.for_each_attached(&group.inline_policies, &group.managed_policies, &mut f);
+                    }
+                }
+            }
+            Entity::Role { role, .. } => {
+                self.world.for_each_attached(&role.inline_policies, &role.managed_policies, &mut f)
+            }
+        }
+    }
+
+    /// The session policies (of the live session of an assumed role).
+    pub fn iter_session_policies(&self) -> impl Iterator<Item = NamedPolicy<'a>> {
+        let docs = match self.entity {
+            Entity::Role { session: Some(session), .. } => &session.session_policies[..],
+            _ => &[],
+        };
+        docs.iter().map(|document| NamedPolicy { name: "session policy", document })
+    }
+
+    /// Whether any session policy applies.
+    pub fn has_session_policies(&self) -> bool {
+        self.iter_session_policies().next().is_some()
+    }
 }
 
 impl IamWorld {
@@ -333,7 +430,7 @@ impl IamWorld {
     /// Finds a managed policy by ARN; AWS managed policies that are not
     /// stored are not synthesized here (call [`IamWorld::ensure_aws_managed`]).
     pub fn managed_policy(&self, arn: &str) -> Option<&ManagedPolicy> {
-        self.managed_policies.iter().find(|p| p.arn == arn)
+        self.managed_policies.iter().find(|p| same(&p.arn, arn))
     }
 
     /// Adds an AWS managed policy (`arn:aws:iam::aws:policy/<Name>`) from the
@@ -358,7 +455,7 @@ impl IamWorld {
 
     /// Finds a role by account and name (session ARNs carry no path).
     pub fn role_by_name(&self, account: &str, name: &str) -> Option<&Role> {
-        self.roles.iter().find(|r| r.account == account && r.name == name)
+        self.roles.iter().find(|r| same(&r.account, account) && same(&r.name, name))
     }
 
     /// Finds a role by ARN.
@@ -368,7 +465,7 @@ impl IamWorld {
 
     /// Finds a group.
     pub fn group(&self, account: &str, name: &str) -> Option<&Group> {
-        self.groups.iter().find(|g| g.account == account && g.name == name)
+        self.groups.iter().find(|g| same(&g.account, account) && same(&g.name, name))
     }
 
     /// The live session `caller` signs with: by access key first, else the
@@ -382,13 +479,18 @@ impl IamWorld {
         self.sessions.iter().rev().find(|s| s.arn == caller.arn && s.expires > now)
     }
 
-    fn push_attached<'a>(&'a self, out: &mut Vec<NamedPolicy<'a>>, inline: &'a [InlinePolicy], managed: &'a [String]) {
+    fn for_each_attached<'a>(
+        &'a self,
+        inline: &'a [InlinePolicy],
+        managed: &'a [String],
+        f: &mut impl FnMut(NamedPolicy<'a>),
+    ) {
         for p in inline {
-            out.push(NamedPolicy { name: &p.name, document: &p.document });
+            f(NamedPolicy { name: &p.name, document: &p.document });
         }
         for arn in managed {
             if let Some(p) = self.managed_policy(arn) {
-                out.push(NamedPolicy { name: &p.name, document: &p.document });
+                f(NamedPolicy { name: &p.name, document: &p.document });
             }
         }
     }
@@ -402,71 +504,65 @@ impl IamWorld {
         }
     }
 
-    /// Resolves the caller: kind, tags, identity policies, boundary, session policies.
-    pub fn resolve_principal<'a>(&'a self, caller: &Caller, now: Timestamp) -> ResolvedPrincipal<'a> {
+    /// Resolves the caller: kind, tags, identity policies, boundary, session
+    /// policies, and the unique id as text ([`ResolvedPrincipal::user_id`]).
+    pub fn resolve_principal<'a>(&'a self, caller: &'a Caller, now: Timestamp) -> ResolvedPrincipal<'a> {
+        let mut resolved = self.principal(caller, now);
+        resolved.user_id = resolved.user_id_text().map(Cow::into_owned);
+        resolved.tags = resolved.iter_tags().collect();
+        let mut identity_policies = Vec::new();
+        resolved.for_each_identity_policy(|p| identity_policies.push(p));
+        resolved.identity_policies = identity_policies;
+        resolved.session_policies = resolved.iter_session_policies().collect();
+        resolved
+    }
+
+    /// Resolves the caller as evaluation needs it, allocating nothing (the
+    /// collected fields of [`ResolvedPrincipal`] stay empty: use its methods).
+    pub fn principal<'a>(&'a self, caller: &'a Caller, now: Timestamp) -> ResolvedPrincipal<'a> {
         let mut identity = CallerIdentity::from_arn(&caller.arn, &caller.account);
-        let mut resolved = ResolvedPrincipal {
-            identity: CallerIdentity::from_arn("", ""),
+        let mut entity = Entity::None;
+        let mut boundary = None;
+        let known = match identity.kind {
+            PrincipalType::Account | PrincipalType::Service => true,
+            PrincipalType::User => match self.user_by_arn(&caller.arn) {
+                Some(user) => {
+                    entity = Entity::User(user);
+                    boundary = self.boundary(user.permissions_boundary.as_ref());
+                    true
+                }
+                None => false,
+            },
+            PrincipalType::AssumedRole | PrincipalType::Role => {
+                match self.role_by_name(identity.account, identity.name.unwrap_or_default()) {
+                    Some(role) => {
+                        identity.principal_arn =
+                            PrincipalArn::Role { account: &role.account, path: &role.path, name: &role.name };
+                        let session = if identity.kind == PrincipalType::AssumedRole {
+                            self.session_for(caller, now)
+                        } else {
+                            None
+                        };
+                        entity = Entity::Role { role, session };
+                        boundary = self.boundary(role.permissions_boundary.as_ref());
+                        true
+                    }
+                    None => false,
+                }
+            }
+            PrincipalType::FederatedUser | PrincipalType::Anonymous => false,
+        };
+        ResolvedPrincipal {
+            identity,
             user_id: None,
             tags: Vec::new(),
             identity_policies: Vec::new(),
-            boundary: None,
             session_policies: Vec::new(),
-            known: false,
-        };
-        match identity.kind {
-            PrincipalType::Account => {
-                resolved.known = true;
-                resolved.user_id = Some(identity.account.clone());
-            }
-            PrincipalType::User => {
-                if let Some(user) = self.user_by_arn(&caller.arn) {
-                    resolved.known = true;
-                    resolved.user_id = Some(user.unique_id.clone());
-                    resolved.tags = user.tags.iter().map(|t| (t.key.as_str(), t.value.as_str())).collect();
-                    self.push_attached(&mut resolved.identity_policies, &user.inline_policies, &user.managed_policies);
-                    for group_name in &user.groups {
-                        if let Some(group) = self.group(&user.account, group_name) {
-                            self.push_attached(
-                                &mut resolved.identity_policies,
-                                &group.inline_policies,
-                                &group.managed_policies,
-                            );
-                        }
-                    }
-                    resolved.boundary = self.boundary(user.permissions_boundary.as_ref());
-                }
-            }
-            PrincipalType::AssumedRole | PrincipalType::Role => {
-                let role_name = identity.name.clone().unwrap_or_default();
-                if let Some(role) = self.role_by_name(&identity.account, &role_name) {
-                    resolved.known = true;
-                    identity.principal_arn = role.arn();
-                    resolved.user_id = Some(match &identity.session_name {
-                        Some(s) => format!("{}:{s}", role.unique_id),
-                        None => role.unique_id.clone(),
-                    });
-                    resolved.tags = role.tags.iter().map(|t| (t.key.as_str(), t.value.as_str())).collect();
-                    self.push_attached(&mut resolved.identity_policies, &role.inline_policies, &role.managed_policies);
-                    resolved.boundary = self.boundary(role.permissions_boundary.as_ref());
-                    if identity.kind == PrincipalType::AssumedRole {
-                        if let Some(session) = self.session_for(caller, now) {
-                            for tag in &session.session_tags {
-                                resolved.tags.retain(|(k, _)| !k.eq_ignore_ascii_case(&tag.key));
-                                resolved.tags.push((tag.key.as_str(), tag.value.as_str()));
-                            }
-                            for doc in &session.session_policies {
-                                resolved.session_policies.push(NamedPolicy { name: "session policy", document: doc });
-                            }
-                        }
-                    }
-                }
-            }
-            PrincipalType::Service => resolved.known = true,
-            PrincipalType::FederatedUser | PrincipalType::Anonymous => {}
+            boundary,
+            known,
+            world: self,
+            entity,
         }
-        resolved.identity = identity;
-        resolved
     }
 
     /// `sts:AssumeRole`: checks the trust policy (and, through the normal

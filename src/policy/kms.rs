@@ -5,7 +5,7 @@
 //! effective yet (eventual consistency); presenting its grant token makes it
 //! usable at once.
 
-use super::context::{ContextValue, RequestContext};
+use super::context::{starts_with_ignore_case, ContextLookup, ContextValue, RequestContext};
 use super::principal::{CallerIdentity, PrincipalType};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -66,7 +66,8 @@ pub fn is_cross_account_action(action: &str) -> bool {
 
 /// `kms:Decrypt` → `Decrypt` (case-insensitive prefix).
 pub fn kms_operation(action: &str) -> Option<&str> {
-    let (service, op) = action.split_once(':')?;
+    let colon = action.bytes().position(|b| b == b':')?;
+    let (service, op) = (action.get(..colon)?, action.get(colon + 1..)?);
     service.eq_ignore_ascii_case("kms").then_some(op)
 }
 
@@ -116,19 +117,21 @@ fn yes() -> bool {
 
 /// The request's encryption context, read from `kms:EncryptionContext:<key>` entries.
 pub fn request_encryption_context(ctx: &RequestContext) -> Vec<(&str, &str)> {
+    encryption_context_in(ctx)
+}
+
+/// [`request_encryption_context`] for any context source.
+fn encryption_context_in<C: ContextLookup + ?Sized>(ctx: &C) -> Vec<(&str, &str)> {
     const PREFIX: &str = "kms:encryptioncontext:";
-    ctx.entries()
-        .filter_map(|(k, v)| {
-            let head = k.get(..PREFIX.len())?;
-            if !head.eq_ignore_ascii_case(PREFIX) {
-                return None;
-            }
-            match v {
-                ContextValue::String(s) => Some((k.get(PREFIX.len()..)?, s.as_str())),
-                _ => None,
-            }
-        })
-        .collect()
+    let mut out = Vec::new();
+    ctx.for_each_stored(&mut |k, v| {
+        if let (true, Some(key), ContextValue::String(s)) =
+            (starts_with_ignore_case(k, PREFIX), k.get(PREFIX.len()..), v)
+        {
+            out.push((key, s.as_str()));
+        }
+    });
+    out
 }
 
 /// How a grantee principal names the caller.
@@ -143,11 +146,11 @@ pub enum GranteeMatch {
 }
 
 /// Whether `grantee` names the caller.
-pub fn grantee_match(grantee: &str, caller: &CallerIdentity) -> GranteeMatch {
-    if grantee == caller.arn || (caller.kind == PrincipalType::AssumedRole && grantee == caller.principal_arn) {
+pub fn grantee_match(grantee: &str, caller: &CallerIdentity<'_>) -> GranteeMatch {
+    if grantee == caller.arn || (caller.kind == PrincipalType::AssumedRole && caller.principal_arn.matches(grantee)) {
         return GranteeMatch::Direct;
     }
-    if grantee == caller.account_root_arn() {
+    if caller.is_account_root_arn(grantee) {
         return GranteeMatch::Account;
     }
     GranteeMatch::None
@@ -169,11 +172,11 @@ pub enum GrantCheck {
 }
 
 /// Checks one grant against a request.
-pub fn check_grant(
+pub fn check_grant<C: ContextLookup + ?Sized>(
     grant: &GrantView,
     action: &str,
-    caller: &CallerIdentity,
-    ctx: &RequestContext,
+    caller: &CallerIdentity<'_>,
+    ctx: &C,
     tokens: &[String],
 ) -> GrantCheck {
     let Some(op) = kms_operation(action) else {
@@ -194,7 +197,7 @@ pub fn check_grant(
         return GrantCheck::NotYetEffective;
     }
     if let Some(constraints) = &grant.constraints {
-        let request = request_encryption_context(ctx);
+        let request = encryption_context_in(ctx);
         if let Some(equals) = &constraints.encryption_context_equals {
             let same =
                 request.len() == equals.len() && request.iter().all(|(k, v)| equals.get(*k).is_some_and(|x| x == v));

@@ -5,6 +5,8 @@
 //! allocates. A `*` or `?` that came from a policy variable (`${*}`) is a
 //! literal character, which is why patterns are token lists, not strings.
 
+use super::compare;
+
 /// One token of a compiled glob.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Tok {
@@ -133,7 +135,7 @@ impl Glob {
                 if ignore_case {
                     p.eq_ignore_ascii_case(text) || (!p.is_ascii() && p.to_lowercase() == text.to_lowercase())
                 } else {
-                    p == text
+                    compare::same(p, text)
                 }
             }
             Glob::Prefix(p) => match text.get(..p.len()) {
@@ -141,7 +143,7 @@ impl Glob {
                     if ignore_case {
                         head.eq_ignore_ascii_case(p)
                     } else {
-                        head == p
+                        compare::same(head, p)
                     }
                 }
                 None => false,
@@ -172,11 +174,21 @@ impl ArnPattern {
         if text == "*" {
             return ArnPattern::Any;
         }
-        if text.starts_with("arn:") {
-            ArnPattern::Segments(text.splitn(6, ':').map(Glob::compile).collect())
-        } else {
-            ArnPattern::Whole(Glob::compile(text))
+        if !text.starts_with("arn:") {
+            return ArnPattern::Whole(Glob::compile(text));
         }
+        let segments: Vec<Glob> = text.splitn(6, ':').map(Glob::compile).collect();
+        // Wildcards only in the last segment (`arn:aws:kms:us-east-1:111122223333:key/*`):
+        // the exact segments before it are a literal prefix, so one glob over
+        // the whole value matches exactly the same values, faster.
+        let (last, before) = match segments.split_last() {
+            Some(split) => split,
+            None => return ArnPattern::Segments(segments),
+        };
+        if before.iter().all(|g| matches!(g, Glob::Exact(_))) && !matches!(last, Glob::Any) {
+            return ArnPattern::Whole(Glob::compile(text));
+        }
+        ArnPattern::Segments(segments)
     }
 
     /// Compiles tokens produced by variable substitution (literal `*` stays literal).
@@ -208,11 +220,20 @@ impl ArnPattern {
             ArnPattern::Any => true,
             ArnPattern::Whole(glob) => glob.matches(arn, false),
             ArnPattern::Segments(globs) => {
-                let mut parts = arn.splitn(globs.len(), ':');
-                for glob in globs.iter() {
-                    match parts.next() {
-                        Some(part) if glob.matches(part, false) => {}
-                        _ => return false,
+                // As `arn.splitn(globs.len(), ':')`, the last part keeping further colons.
+                let mut rest = arn;
+                let last = globs.len().saturating_sub(1);
+                for (i, glob) in globs.iter().enumerate() {
+                    let part = if i == last {
+                        rest
+                    } else {
+                        let Some(colon) = rest.bytes().position(|b| b == b':') else { return false };
+                        let part = rest.get(..colon).unwrap_or("");
+                        rest = rest.get(colon + 1..).unwrap_or("");
+                        part
+                    };
+                    if !glob.matches(part, false) {
+                        return false;
                     }
                 }
                 true
@@ -225,6 +246,30 @@ impl ArnPattern {
 /// action, ignoring case without allocating.
 pub fn action_matches(pattern: &Glob, action: &str) -> bool {
     pattern.matches(action, true)
+}
+
+/// [`action_matches`] for an ASCII pattern (lowercased at parse) and an
+/// ASCII `action`, given also as `lowered` (see [`ascii_lowercase_into`]):
+/// plain byte comparisons, same answers.
+pub fn lowered_action_matches(pattern: &Glob, lowered: &[u8], action: &str) -> bool {
+    match pattern {
+        Glob::Any => true,
+        Glob::Exact(p) => compare::same_bytes(p.as_bytes(), lowered),
+        Glob::Prefix(p) => lowered.get(..p.len()).is_some_and(|head| compare::same_bytes(head, p.as_bytes())),
+        Glob::General(toks) => glob_tokens(toks, action, true),
+    }
+}
+
+/// ASCII-lowercases `text` into `buffer`; `None` when it is not ASCII or does not fit.
+pub fn ascii_lowercase_into<'b>(text: &str, buffer: &'b mut [u8]) -> Option<&'b [u8]> {
+    let out = buffer.get_mut(..text.len())?;
+    for (o, b) in out.iter_mut().zip(text.bytes()) {
+        if !b.is_ascii() {
+            return None;
+        }
+        *o = b.to_ascii_lowercase();
+    }
+    Some(out)
 }
 
 #[cfg(test)]

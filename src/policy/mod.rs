@@ -24,6 +24,12 @@
 //!   [`authorize_fast`] (outcome only) or [`authorize`] (explained); on a deny,
 //!   [`Decision::access_denied_error`] is the `AccessDeniedException` to return.
 //!
+//! Both run the same decision flow; the outcome-only one is compiled without
+//! the explanation and allocates nothing for a typical request: the caller is
+//! resolved by borrowing from the world ([`IamWorld::principal`]) and context
+//! keys are computed only when a condition reads them
+//! ([`builder::LiveContext`]; condition keys are recognised at parse time).
+//!
 //! ```text
 //! let decision = authorize(&world, &AuthorizationRequest {
 //!     call: &call, action: "kms:Decrypt", resource_arn: &key.arn, resource_account: &key.account,
@@ -34,6 +40,7 @@
 //! ```
 
 pub mod builder;
+pub(crate) mod compare;
 pub mod conditions;
 pub mod context;
 pub mod decision;

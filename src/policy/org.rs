@@ -8,6 +8,7 @@
 //! (`FullAWSAccess`, `RCPFullAWSAccess`), as AWS does; `RCPFullAWSAccess`
 //! cannot be detached in AWS, so RCPs in practice only ever deny.
 
+use super::compare::same;
 use super::document::PolicyDocument;
 use serde::{Deserialize, Serialize};
 
@@ -180,25 +181,41 @@ impl Organization {
 
     /// Targets from the root down to `account` (root, OUs…, account); `None` when not a member.
     pub fn levels(&self, account: &str) -> Option<Vec<&str>> {
-        let mut chain = vec![self.accounts.iter().find(|a| a.id == account)?.id.as_str()];
-        let mut parent = self.accounts.iter().find(|a| a.id == account).map(|a| a.parent_id.as_str());
+        let mut chain = Vec::new();
+        if !self.walk_up(account, |level| chain.push(level)) {
+            return None;
+        }
+        chain.reverse();
+        Some(chain)
+    }
+
+    /// Whether `account` is a member placed in the tree (what makes
+    /// [`Organization::levels`] `Some`), without allocating.
+    pub fn in_tree(&self, account: &str) -> bool {
+        self.walk_up(account, |_| {})
+    }
+
+    /// Visits the targets from `account` up to the root (account, OUs…,
+    /// root); returns whether the walk reached the root.
+    pub fn walk_up<'a>(&'a self, account: &str, mut visit: impl FnMut(&'a str)) -> bool {
+        let Some(member) = self.accounts.iter().find(|a| same(&a.id, account)) else {
+            return false;
+        };
+        visit(&member.id);
+        let mut parent = member.parent_id.as_str();
         // Bounded walk: a malformed tree (a cycle) must not loop forever.
         for _ in 0..=self.ous.len() {
-            match parent {
-                Some(p) if p == self.root_id => {
-                    chain.push(self.root_id.as_str());
-                    chain.reverse();
-                    return Some(chain);
-                }
-                Some(p) => {
-                    let ou = self.ous.iter().find(|o| o.id == p)?;
-                    chain.push(ou.id.as_str());
-                    parent = Some(ou.parent_id.as_str());
-                }
-                None => return None,
+            if same(parent, &self.root_id) {
+                visit(&self.root_id);
+                return true;
             }
+            let Some(ou) = self.ous.iter().find(|o| same(&o.id, parent)) else {
+                return false;
+            };
+            visit(&ou.id);
+            parent = &ou.parent_id;
         }
-        None
+        false
     }
 
     /// `aws:PrincipalOrgPaths` / `aws:ResourceOrgPaths` value: `o-id/r-id/ou-a/ou-b/`.
@@ -216,8 +233,8 @@ impl Organization {
     pub fn attached<'a>(&'a self, target: &'a str, kind: OrgPolicyKind) -> impl Iterator<Item = &'a OrgPolicy> + 'a {
         self.attachments
             .iter()
-            .filter(move |a| a.target_id == target)
-            .filter_map(move |a| self.policies.iter().find(|p| p.id == a.policy_id && p.kind == kind))
+            .filter(move |a| same(&a.target_id, target))
+            .filter_map(move |a| self.policies.iter().find(|p| p.kind == kind && same(&p.id, &a.policy_id)))
     }
 }
 

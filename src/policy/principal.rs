@@ -7,8 +7,10 @@
 //! permissions boundary or session policy; naming the *account* only
 //! delegates to the account's identity policies.
 
+use super::compare::{contains, same, starts_with, strip_prefix};
 use super::document::{PrincipalElement, PrincipalKind};
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
 /// What kind of principal is calling (`aws:PrincipalType` values).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -43,71 +45,175 @@ impl PrincipalType {
     }
 }
 
+/// `aws:PrincipalArn`: the caller's own ARN, or for a role session its role's
+/// ARN, kept in pieces so that resolving a caller never formats a string.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PrincipalArn<'a> {
+    /// The ARN exactly as the caller signed it.
+    Whole(&'a str),
+    /// `arn:aws:iam::<account>:role<path><name>`.
+    Role {
+        /// The role's account.
+        account: &'a str,
+        /// The role's path (`/` by default).
+        path: &'a str,
+        /// The role's name.
+        name: &'a str,
+    },
+}
+
+const ROLE_ARN_HEAD: &str = "arn:aws:iam::";
+
+impl<'a> PrincipalArn<'a> {
+    /// Whether `text` is this ARN, compared piecewise.
+    pub fn matches(&self, text: &str) -> bool {
+        match *self {
+            PrincipalArn::Whole(arn) => same(arn, text),
+            PrincipalArn::Role { account, path, name } => strip_prefix(text, ROLE_ARN_HEAD)
+                .and_then(|r| strip_prefix(r, account))
+                .and_then(|r| strip_prefix(r, ":role"))
+                .and_then(|r| strip_prefix(r, path))
+                .is_some_and(|r| same(r, name)),
+        }
+    }
+
+    /// The ARN as text (formats only for a role session).
+    pub fn text(&self) -> Cow<'a, str> {
+        match *self {
+            PrincipalArn::Whole(arn) => Cow::Borrowed(arn),
+            PrincipalArn::Role { account, path, name } => {
+                Cow::Owned(format!("{ROLE_ARN_HEAD}{account}:role{path}{name}"))
+            }
+        }
+    }
+
+    /// Whether the ARN contains `:role/aws-service-role/` (a service-linked role).
+    pub fn is_service_linked_role(&self) -> bool {
+        const NEEDLE: &str = ":role/aws-service-role/";
+        match *self {
+            PrincipalArn::Whole(arn) => contains(arn, NEEDLE),
+            // The needle can straddle the pieces, so render them, but only
+            // when some piece could be part of it (almost never).
+            PrincipalArn::Role { account, path, name } => {
+                let maybe =
+                    [account, path, name].iter().any(|p| contains(p, "aws-service-role") || contains(p, ":role"));
+                maybe && contains(&self.text(), NEEDLE)
+            }
+        }
+    }
+}
+
+impl PartialEq<&str> for PrincipalArn<'_> {
+    fn eq(&self, other: &&str) -> bool {
+        self.matches(other)
+    }
+}
+
+impl std::fmt::Display for PrincipalArn<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match *self {
+            PrincipalArn::Whole(arn) => f.write_str(arn),
+            PrincipalArn::Role { account, path, name } => write!(f, "{ROLE_ARN_HEAD}{account}:role{path}{name}"),
+        }
+    }
+}
+
+impl Serialize for PrincipalArn<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+/// Splits `text` at its first `:` (byte search: these are hot and short).
+fn split_colon(text: &str) -> Option<(&str, &str)> {
+    let at = text.bytes().position(|b| b == b':')?;
+    Some((text.get(..at)?, text.get(at + 1..)?))
+}
+
+/// The six fields of an ARN (`arn:partition:service:region:account:resource`),
+/// the resource keeping any further colons; `None` when there are fewer.
+fn arn_fields(arn: &str) -> Option<[&str; 6]> {
+    let (a, rest) = split_colon(arn)?;
+    let (partition, rest) = split_colon(rest)?;
+    let (service, rest) = split_colon(rest)?;
+    let (region, rest) = split_colon(rest)?;
+    let (account, resource) = split_colon(rest)?;
+    Some([a, partition, service, region, account, resource])
+}
+
+/// The text after the last `/` (all of it when there is none).
+fn last_segment(text: &str) -> &str {
+    match text.bytes().rposition(|b| b == b'/') {
+        Some(at) => text.get(at + 1..).unwrap_or(""),
+        None => text,
+    }
+}
+
 /// The caller, resolved from its ARN (and the world, for paths and tags).
+/// Borrows everything from the ARN and the world: resolving allocates nothing.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct CallerIdentity {
+pub struct CallerIdentity<'a> {
     /// The ARN the request was signed as (session ARN for sessions).
-    pub arn: String,
+    pub arn: &'a str,
     /// `aws:PrincipalArn`: the role ARN (with path) for sessions, else `arn`.
-    pub principal_arn: String,
+    pub principal_arn: PrincipalArn<'a>,
     /// The caller's account (empty for service principals).
-    pub account: String,
+    pub account: &'a str,
     /// Kind.
     pub kind: PrincipalType,
     /// User, role or federated-user name, when there is one.
-    pub name: Option<String>,
+    pub name: Option<&'a str>,
     /// Session name for role sessions.
-    pub session_name: Option<String>,
+    pub session_name: Option<&'a str>,
 }
 
-impl CallerIdentity {
+impl<'a> CallerIdentity<'a> {
     /// Resolves an ARN (or a service principal name) without consulting the world;
     /// role ARNs of sessions get no path here (the world fills it in).
-    pub fn from_arn(arn: &str, account_hint: &str) -> CallerIdentity {
+    pub fn from_arn(arn: &'a str, account_hint: &'a str) -> CallerIdentity<'a> {
         let mut identity = CallerIdentity {
-            arn: arn.to_string(),
-            principal_arn: arn.to_string(),
-            account: account_hint.to_string(),
+            arn,
+            principal_arn: PrincipalArn::Whole(arn),
+            account: account_hint,
             kind: PrincipalType::Anonymous,
             name: None,
             session_name: None,
         };
-        if arn.ends_with(".amazonaws.com") && !arn.starts_with("arn:") {
+        if !starts_with(arn, "arn:") && arn.as_bytes().ends_with(b".amazonaws.com") {
             identity.kind = PrincipalType::Service;
-            identity.account = String::new();
+            identity.account = "";
             return identity;
         }
-        let mut parts = arn.splitn(6, ':');
-        let (service, account, resource) =
-            match (parts.next(), parts.next(), parts.next(), parts.next(), parts.next(), parts.next()) {
-                (Some("arn"), Some(_), Some(service), Some(_), Some(account), Some(resource)) => {
-                    (service, account, resource)
-                }
-                _ => return identity,
-            };
-        identity.account = account.to_string();
+        let [service, account, resource] = match arn_fields(arn) {
+            Some(["arn", _, service, _, account, resource]) => [service, account, resource],
+            _ => return identity,
+        };
+        identity.account = account;
         match service {
-            "iam" if resource == "root" => identity.kind = PrincipalType::Account,
-            "iam" if resource.starts_with("user/") => {
+            "iam" if same(resource, "root") => identity.kind = PrincipalType::Account,
+            "iam" if starts_with(resource, "user/") => {
                 identity.kind = PrincipalType::User;
-                identity.name = resource.rsplit('/').next().map(str::to_string);
+                identity.name = Some(last_segment(resource));
             }
-            "iam" if resource.starts_with("role/") => {
+            "iam" if starts_with(resource, "role/") => {
                 identity.kind = PrincipalType::Role;
-                identity.name = resource.rsplit('/').next().map(str::to_string);
+                identity.name = Some(last_segment(resource));
             }
-            "sts" if resource.starts_with("assumed-role/") => {
-                let mut pieces = resource.splitn(3, '/').skip(1);
-                let role = pieces.next().unwrap_or("");
-                identity.kind = PrincipalType::AssumedRole;
-                identity.name = Some(role.to_string());
-                identity.session_name = pieces.next().map(str::to_string);
-                identity.principal_arn = format!("arn:aws:iam::{account}:role/{role}");
-            }
-            "sts" if resource.starts_with("federated-user/") => {
-                identity.kind = PrincipalType::FederatedUser;
-                identity.name = resource.strip_prefix("federated-user/").map(str::to_string);
+            "sts" => {
+                if let Some(rest) = strip_prefix(resource, "assumed-role/") {
+                    let (role, session) = match rest.bytes().position(|b| b == b'/') {
+                        Some(at) => (rest.get(..at).unwrap_or(""), rest.get(at + 1..)),
+                        None => (rest, None),
+                    };
+                    identity.kind = PrincipalType::AssumedRole;
+                    identity.name = Some(role);
+                    identity.session_name = session;
+                    identity.principal_arn = PrincipalArn::Role { account, path: "/", name: role };
+                } else if let Some(name) = strip_prefix(resource, "federated-user/") {
+                    identity.kind = PrincipalType::FederatedUser;
+                    identity.name = Some(name);
+                }
             }
             _ => {}
         }
@@ -116,13 +222,18 @@ impl CallerIdentity {
 
     /// The account root ARN of the caller's account.
     pub fn account_root_arn(&self) -> String {
-        format!("arn:aws:iam::{}:root", self.account)
+        format!("{ROLE_ARN_HEAD}{}:root", self.account)
+    }
+
+    /// Whether `text` is the caller's account root ARN (`arn:aws:iam::<acct>:root`).
+    pub fn is_account_root_arn(&self, text: &str) -> bool {
+        strip_prefix(text, ROLE_ARN_HEAD).and_then(|r| strip_prefix(r, self.account)).is_some_and(|r| same(r, ":root"))
     }
 
     /// Whether the caller is a session of a service-linked role (path
     /// `/aws-service-role/`): SCPs and RCPs do not apply to those.
     pub fn is_service_linked_role(&self) -> bool {
-        self.principal_arn.contains(":role/aws-service-role/")
+        self.principal_arn.is_service_linked_role()
     }
 
     /// Whether the caller is an AWS service principal.
@@ -145,32 +256,62 @@ pub enum PrincipalMatch {
     Direct,
 }
 
-/// Whether a principal value names `account` (`"111122223333"` or its root ARN).
+/// Whether a principal value names `account` (`"111122223333"` or its root ARN:
+/// an `arn:` value ending in `:root` whose fifth field is the account).
 fn names_account(value: &str, account: &str) -> bool {
     if account.is_empty() {
         return false;
     }
-    value == account
-        || (value.starts_with("arn:") && value.ends_with(":root") && value.split(':').nth(4) == Some(account))
+    if same(value, account) {
+        return true;
+    }
+    if !starts_with(value, "arn:") || !value.as_bytes().ends_with(b":root") {
+        return false;
+    }
+    // The usual spelling puts the fifth field at a known offset.
+    if let (Some(rest), false) = (strip_prefix(value, ROLE_ARN_HEAD), account.bytes().any(|b| b == b':')) {
+        return strip_prefix(rest, account).is_some_and(|r| r.is_empty() || r.starts_with(':'));
+    }
+    nth_field(value, 4) == Some(account)
+}
+
+/// The `n`-th (0-based) `:`-separated field of `text`, whether or not more follow.
+fn nth_field(text: &str, n: usize) -> Option<&str> {
+    let mut start = 0;
+    let mut field = 0;
+    for (i, b) in text.bytes().enumerate() {
+        if b == b':' {
+            if field == n {
+                return text.get(start..i);
+            }
+            field += 1;
+            start = i + 1;
+        }
+    }
+    if field == n {
+        text.get(start..)
+    } else {
+        None
+    }
 }
 
 /// How `value` (one `AWS` principal entry) names the caller.
-fn aws_entry_match(value: &str, caller: &CallerIdentity) -> PrincipalMatch {
+fn aws_entry_match(value: &str, caller: &CallerIdentity<'_>) -> PrincipalMatch {
     match caller.kind {
         PrincipalType::Service | PrincipalType::Anonymous => PrincipalMatch::None,
         PrincipalType::Account => {
-            if names_account(value, &caller.account) {
+            if names_account(value, caller.account) {
                 PrincipalMatch::Account
             } else {
                 PrincipalMatch::None
             }
         }
         _ => {
-            if value == caller.arn {
+            if same(value, caller.arn) {
                 PrincipalMatch::Direct
-            } else if caller.kind == PrincipalType::AssumedRole && value == caller.principal_arn {
+            } else if caller.kind == PrincipalType::AssumedRole && caller.principal_arn.matches(value) {
                 PrincipalMatch::Role
-            } else if names_account(value, &caller.account) {
+            } else if names_account(value, caller.account) {
                 PrincipalMatch::Account
             } else {
                 PrincipalMatch::None
@@ -180,7 +321,7 @@ fn aws_entry_match(value: &str, caller: &CallerIdentity) -> PrincipalMatch {
 }
 
 /// How a positive `Principal` element names the caller (the strongest entry wins).
-pub fn principal_match(element: &PrincipalElement, caller: &CallerIdentity) -> PrincipalMatch {
+pub fn principal_match(element: &PrincipalElement, caller: &CallerIdentity<'_>) -> PrincipalMatch {
     if element.any {
         return PrincipalMatch::Direct;
     }
@@ -188,10 +329,10 @@ pub fn principal_match(element: &PrincipalElement, caller: &CallerIdentity) -> P
     for (kind, value) in &element.entries {
         let found = match kind {
             PrincipalKind::Aws => aws_entry_match(value, caller),
-            PrincipalKind::Service if caller.is_service() && value.eq_ignore_ascii_case(&caller.arn) => {
+            PrincipalKind::Service if caller.is_service() && value.eq_ignore_ascii_case(caller.arn) => {
                 PrincipalMatch::Direct
             }
-            PrincipalKind::Federated if caller.kind == PrincipalType::FederatedUser && value == &caller.arn => {
+            PrincipalKind::Federated if caller.kind == PrincipalType::FederatedUser && value == caller.arn => {
                 PrincipalMatch::Direct
             }
             _ => PrincipalMatch::None,
@@ -204,23 +345,23 @@ pub fn principal_match(element: &PrincipalElement, caller: &CallerIdentity) -> P
 /// Whether a `NotPrincipal` element excludes the caller: every link of the
 /// caller's chain (account, role, session / user) must be listed, because
 /// AWS may evaluate each link separately (IAM User Guide, "NotPrincipal").
-pub fn not_principal_excludes(element: &PrincipalElement, caller: &CallerIdentity) -> bool {
+pub fn not_principal_excludes(element: &PrincipalElement, caller: &CallerIdentity<'_>) -> bool {
     if element.any {
         return true;
     }
     let listed = |wanted: &str, kind: PrincipalKind| element.entries.iter().any(|(k, v)| *k == kind && v == wanted);
     let account_listed =
-        || element.entries.iter().any(|(k, v)| *k == PrincipalKind::Aws && names_account(v, &caller.account));
+        || element.entries.iter().any(|(k, v)| *k == PrincipalKind::Aws && names_account(v, caller.account));
     match caller.kind {
-        PrincipalType::Service => listed(&caller.arn, PrincipalKind::Service),
+        PrincipalType::Service => listed(caller.arn, PrincipalKind::Service),
         PrincipalType::Anonymous => false,
         PrincipalType::Account => account_listed(),
         PrincipalType::User | PrincipalType::FederatedUser | PrincipalType::Role => {
-            listed(&caller.arn, PrincipalKind::Aws) && account_listed()
+            listed(caller.arn, PrincipalKind::Aws) && account_listed()
         }
         PrincipalType::AssumedRole => {
-            listed(&caller.arn, PrincipalKind::Aws)
-                && listed(&caller.principal_arn, PrincipalKind::Aws)
+            listed(caller.arn, PrincipalKind::Aws)
+                && element.entries.iter().any(|(k, v)| *k == PrincipalKind::Aws && caller.principal_arn.matches(v))
                 && account_listed()
         }
     }
@@ -252,7 +393,7 @@ mod tests {
         assert_eq!(principal_match(&element(&["arn:aws:iam::111122223333:root"]), &session), PrincipalMatch::Account);
         assert_eq!(principal_match(&element(&["arn:aws:iam::444455556666:root"]), &session), PrincipalMatch::None);
         let user = CallerIdentity::from_arn("arn:aws:iam::111122223333:user/ops/bob", "111122223333");
-        assert_eq!(user.name.as_deref(), Some("bob"));
+        assert_eq!(user.name, Some("bob"));
         assert_eq!(
             principal_match(&element(&["arn:aws:iam::111122223333:user/ops/bob"]), &user),
             PrincipalMatch::Direct

@@ -6,7 +6,7 @@
 //! missing (or multivalued) and has no default makes the element it sits in
 //! fail to match, which is how AWS behaves.
 
-use super::context::RequestContext;
+use super::context::ContextLookup;
 use super::matching::{tokenize_literal, tokenize_wild, Tok};
 
 /// One piece of a template.
@@ -92,13 +92,13 @@ impl Template {
 
     /// Substitutes into a plain string (escapes become their character);
     /// `None` when a variable does not resolve.
-    pub fn render(&self, ctx: &RequestContext) -> Option<String> {
+    pub fn render<C: ContextLookup + ?Sized>(&self, ctx: &C) -> Option<String> {
         let mut out = String::new();
         for part in &self.parts {
             match part {
                 Part::Text(t) => out.push_str(t),
                 Part::Escaped(c) => out.push(*c),
-                Part::Var { key, default } => out.push_str(&resolve(ctx, key, default.as_deref())?),
+                Part::Var { key, default } => resolve(ctx, key, default.as_deref(), |v| out.push_str(v))?,
             }
         }
         Some(out)
@@ -106,32 +106,40 @@ impl Template {
 
     /// Substitutes into glob tokens: written text keeps its wildcards,
     /// substituted values and escapes are literal.
-    pub fn render_tokens(&self, ctx: &RequestContext, wild_text: bool) -> Option<Vec<Tok>> {
+    pub fn render_tokens<C: ContextLookup + ?Sized>(&self, ctx: &C, wild_text: bool) -> Option<Vec<Tok>> {
         let mut out = Vec::new();
         for part in &self.parts {
             match part {
                 Part::Text(t) if wild_text => tokenize_wild(t, &mut out),
                 Part::Text(t) => tokenize_literal(t, &mut out),
                 Part::Escaped(c) => out.push(Tok::Lit(*c)),
-                Part::Var { key, default } => tokenize_literal(&resolve(ctx, key, default.as_deref())?, &mut out),
+                Part::Var { key, default } => resolve(ctx, key, default.as_deref(), |v| tokenize_literal(v, &mut out))?,
             }
         }
         Some(out)
     }
 }
 
-fn resolve(ctx: &RequestContext, key: &str, default: Option<&str>) -> Option<String> {
-    match ctx.get(key).and_then(|v| v.single_text()) {
-        Some(value) => Some(value.into_owned()),
-        None => default.map(str::to_string),
+/// Hands the variable's value (or its default) to `sink`; `None` when it has neither.
+fn resolve<C: ContextLookup + ?Sized>(
+    ctx: &C,
+    key: &str,
+    default: Option<&str>,
+    sink: impl FnOnce(&str),
+) -> Option<()> {
+    let value = ctx.lookup_str(key);
+    match value.as_ref().and_then(|v| v.single_text()) {
+        Some(text) => sink(&text),
+        None => sink(default?),
     }
+    Some(())
 }
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 mod tests {
     use super::*;
-    use crate::policy::context::{string_value, ContextValue};
+    use crate::policy::context::{string_value, ContextValue, RequestContext};
     use crate::policy::matching::Glob;
 
     #[test]

@@ -14,6 +14,7 @@ use crate::policy::{
     GrantView, IamWorld, Outcome, PolicyDocument, ResourceKind as EngineKind,
 };
 use crate::world::CallContext;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use super::Simulator;
@@ -230,7 +231,13 @@ impl Simulator {
             ));
         }
         context_values(&request.extra_context, &mut context);
-        context.extend(extra.iter().cloned());
+        // Nothing of the service's own: the caller's extras are the whole context, uncopied.
+        let context: Cow<'_, [(String, ContextValue)]> = if context.is_empty() {
+            Cow::Borrowed(extra)
+        } else {
+            context.extend(extra.iter().cloned());
+            Cow::Owned(context)
+        };
         let engine = AuthorizationRequest {
             call: ctx,
             action: request.action,
@@ -257,6 +264,16 @@ impl Simulator {
             // Denied: only now is the explained decision worth building.
             Err(engine_authorize(&self.iam, engine).access_denied_error(engine))
         })
+    }
+
+    /// The outcome of `request`, unexplained (what [`Simulator::authorize_outcome`] returns).
+    pub(crate) fn outcome(
+        &self,
+        ctx: &CallContext,
+        request: &AccessRequest<'_>,
+        extra: &[(String, ContextValue)],
+    ) -> Outcome {
+        self.with_engine_request(ctx, request, extra, |engine| authorize_fast(&self.iam, engine))
     }
 
     /// The explained decision for `request` (what [`Simulator::explain`] returns).

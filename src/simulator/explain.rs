@@ -6,7 +6,7 @@ use super::authorize::{world_context_keys, AccessRequest, ResourceKind};
 use super::Simulator;
 use crate::error::{AwsError, AwsResult};
 use crate::policy::{
-    load_world, simulate_principal_policy, validate, ContextValue, Decision, Diagnostic, IamWorld, PolicyKind,
+    load_world, simulate_principal_policy, validate, ContextValue, Decision, Diagnostic, IamWorld, Outcome, PolicyKind,
     SimulationRequest, SimulationResult,
 };
 use crate::world::CallContext;
@@ -53,24 +53,47 @@ impl Simulator {
         resource_arn: &str,
         context: &[(String, ContextValue)],
     ) -> AwsResult<Decision> {
-        if action.split_once(':').is_none_or(|(service, name)| service.is_empty() || name.is_empty()) {
+        self.with_access_request(ctx, action, resource_arn, |request| self.decide(ctx, request, context))
+    }
+
+    /// The outcome [`Simulator::explain`] would explain, without building the
+    /// explanation: the same request against the same stored resource, the
+    /// whole decision flow, nothing remembered between calls.
+    pub fn authorize_outcome(
+        &self,
+        ctx: &CallContext,
+        action: &str,
+        resource_arn: &str,
+        context: &[(String, ContextValue)],
+    ) -> AwsResult<Outcome> {
+        self.with_access_request(ctx, action, resource_arn, |request| self.outcome(ctx, request, context))
+    }
+
+    /// Builds the authorization question for `action` on `resource_arn`
+    /// (the stored key or secret when there is one) and hands it to `judge`.
+    fn with_access_request<R>(
+        &self,
+        ctx: &CallContext,
+        action: &str,
+        resource_arn: &str,
+        judge: impl FnOnce(&AccessRequest<'_>) -> R,
+    ) -> AwsResult<R> {
+        // `service:Action`: a colon neither first nor last.
+        if action.bytes().position(|b| b == b':').is_none_or(|colon| colon == 0 || colon + 1 == action.len()) {
             return Err(AwsError::validation(format!("action {action:?} is not service:Action")));
         }
         if let Some(key) = self.kms.keys.get(resource_arn) {
-            let request = crate::kms::ops::key_access_request(action, key);
-            return Ok(self.decide(ctx, &request, context));
+            return Ok(judge(&crate::kms::ops::key_access_request(action, key)));
         }
         if let Some(secret) = self.secrets.secrets.get(resource_arn) {
-            let request = crate::secrets::access::secret_access_request(action, secret);
-            return Ok(self.decide(ctx, &request, context));
+            return Ok(judge(&crate::secrets::access::secret_access_request(action, secret)));
         }
         let account = resource_arn.split(':').nth(4).filter(|a| !a.is_empty()).unwrap_or(&ctx.caller.account);
         let kind = match resource_arn.split(':').nth(2) {
             Some("ssm") => ResourceKind::Parameter,
             _ => ResourceKind::Other,
         };
-        let request = AccessRequest::new(action, resource_arn, account, kind);
-        Ok(self.decide(ctx, &request, context))
+        Ok(judge(&AccessRequest::new(action, resource_arn, account, kind)))
     }
 
     /// Access-Analyzer-style findings for policy text used as `kind`.

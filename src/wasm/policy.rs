@@ -1,10 +1,12 @@
 //! The policy engine's explain API for JS: load an IAM world, simulate,
-//! explain one decision against the stored resource, validate policy text.
-//! Requests and results cross as JSON text.
+//! explain one decision against the stored resource, validate policy text,
+//! and authorize batches of requests (outcome only).
+//! Requests and explanations cross as JSON text; batch outcomes as bytes.
 
 use super::{invalid, to_js_error, WasmSimulator};
-use crate::policy::{ContextValue, PolicyKind, SimulationRequest};
+use crate::policy::{ContextValue, Outcome, PolicyKind, SimulationRequest};
 use crate::simulator::Simulator;
+use crate::world::{CallContext, Caller};
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 
@@ -15,6 +17,105 @@ struct ExplainInput {
     resource: String,
     #[serde(default)]
     context: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Who makes one batch request, as changes to the simulator view's caller:
+/// `principal` or `account` replaces the caller, the rest replace one fact each.
+#[derive(Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct CallerInput {
+    principal: Option<String>,
+    account: Option<String>,
+    region: Option<String>,
+    source_ip: Option<String>,
+    secure_transport: Option<bool>,
+    mfa_present: Option<bool>,
+    via_service: Option<String>,
+}
+
+impl CallerInput {
+    /// `base` with these changes, validated as `registerContext` validates callers.
+    fn apply(self, base: &CallContext) -> Result<CallContext, String> {
+        let mut ctx = base.clone();
+        match (self.principal, self.account) {
+            (Some(arn), _) => {
+                ctx.caller =
+                    Caller::from_arn(&arn).ok_or_else(|| format!("'{arn}' is not an IAM or STS principal ARN"))?;
+            }
+            (None, Some(account)) if crate::world::is_account_id(&account) => {
+                ctx.caller = Caller::account_root(&account)
+            }
+            (None, Some(account)) => return Err(format!("'{account}' is not a 12-digit account id")),
+            (None, None) => {}
+        }
+        if let Some(region) = self.region {
+            if !crate::world::is_region_name(&region) {
+                return Err(format!("'{region}' is not a region name"));
+            }
+            ctx.region = region;
+        }
+        if self.source_ip.is_some() {
+            ctx.source_ip = self.source_ip;
+        }
+        if let Some(secure) = self.secure_transport {
+            ctx.secure_transport = secure;
+        }
+        if self.mfa_present.is_some() {
+            ctx.mfa_present = self.mfa_present;
+        }
+        if let Some(via) = self.via_service {
+            if via.is_empty() {
+                return Err("viaService must not be empty".into());
+            }
+            ctx.via_service = Some(via);
+        }
+        Ok(ctx)
+    }
+}
+
+/// One request of an `authorize` batch: `{"action", "resource", "context"?, "caller"?}`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AuthorizeInput {
+    action: String,
+    resource: String,
+    #[serde(default)]
+    context: serde_json::Map<String, serde_json::Value>,
+    #[serde(default)]
+    caller: Option<CallerInput>,
+}
+
+/// A request parsed once: evaluating it reads the simulator's state afresh.
+struct PreparedRequest {
+    call: CallContext,
+    action: String,
+    resource: String,
+    context: Vec<(String, ContextValue)>,
+}
+
+/// A batch of authorization requests, parsed and validated once by
+/// `prepareAuthorization` and evaluated, in full, by every `authorizePrepared`.
+#[wasm_bindgen]
+pub struct WasmPreparedRequests {
+    requests: Vec<PreparedRequest>,
+}
+
+#[wasm_bindgen]
+impl WasmPreparedRequests {
+    /// How many requests the batch holds.
+    #[wasm_bindgen(getter)]
+    pub fn length(&self) -> u32 {
+        u32::try_from(self.requests.len()).unwrap_or(u32::MAX)
+    }
+}
+
+/// The byte each outcome is reported as (`pkg/lib/policy.js` names them).
+fn outcome_code(outcome: Outcome) -> u8 {
+    match outcome {
+        Outcome::Allow => 0,
+        Outcome::ExplicitDeny => 1,
+        Outcome::ImplicitDeny => 2,
+    }
 }
 
 /// Plain JSON context values as the engine's: arrays are lists, booleans and numbers keep their type.
@@ -52,6 +153,45 @@ impl WasmSimulator {
             input.context.into_iter().map(|(k, v)| (k, context_value(v))).collect();
         let decision = self.sim.explain(&ctx, &input.action, &input.resource, &extra).map_err(|e| to_js_error(&e))?;
         serde_json::to_string(&decision).map_err(|e| invalid(e.to_string()))
+    }
+
+    /// Parses and validates a batch of requests (a JSON array of
+    /// `{"action", "resource", "context"?, "caller"?}`) made by the caller
+    /// registered as `context`, for `authorizePrepared` to evaluate.
+    #[wasm_bindgen(js_name = prepareAuthorization)]
+    pub fn prepare_authorization(&self, context: u32, requests_json: &str) -> Result<WasmPreparedRequests, JsValue> {
+        let base = self.context(context)?;
+        let inputs: Vec<AuthorizeInput> =
+            serde_json::from_str(requests_json).map_err(|e| invalid(format!("invalid authorization requests: {e}")))?;
+        let mut requests = Vec::with_capacity(inputs.len());
+        for (index, input) in inputs.into_iter().enumerate() {
+            let at = |message: String| invalid(format!("request {index}: {message}"));
+            if input.action.split_once(':').is_none_or(|(service, name)| service.is_empty() || name.is_empty()) {
+                return Err(at(format!("action {:?} is not service:Action", input.action)));
+            }
+            let call = match input.caller {
+                Some(caller) => caller.apply(&base).map_err(at)?,
+                None => base.clone(),
+            };
+            let context = input.context.into_iter().map(|(k, v)| (k, context_value(v))).collect();
+            requests.push(PreparedRequest { call, action: input.action, resource: input.resource, context });
+        }
+        Ok(WasmPreparedRequests { requests })
+    }
+
+    /// Evaluates every request of `prepared` against the simulator as it is
+    /// now (world, keys, secrets, clock): one byte per request, 0 = Allow,
+    /// 1 = ExplicitDeny, 2 = ImplicitDeny. No explanation is built.
+    #[wasm_bindgen(js_name = authorizePrepared)]
+    pub fn authorize_prepared(&self, prepared: &WasmPreparedRequests) -> Result<Vec<u8>, JsValue> {
+        prepared
+            .requests
+            .iter()
+            .map(|r| {
+                let outcome = self.sim.authorize_outcome(&r.call, &r.action, &r.resource, &r.context);
+                outcome.map(outcome_code).map_err(|e| to_js_error(&e))
+            })
+            .collect()
     }
 
     /// Findings for `text` used as `kind` (`identity`, `resource`, `keyPolicy`, `trust`, …), as JSON.
