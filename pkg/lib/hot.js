@@ -5,6 +5,7 @@
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const SYMMETRIC_DEFAULT = 'SYMMETRIC_DEFAULT';
+const NO_DATA = new Uint8Array(0);
 
 /**
  * Hot-path operations over one WasmSimulator.
@@ -95,32 +96,31 @@ export function makeHotPath(wasm, memory) {
     return out;
   }
 
+  /** Writes the request frame `key id | data | context`; returns [key id bytes, context bytes]. */
+  function writeRequest(keyId, data, context) {
+    prepare(3 * keyId.length + data.length + contextBound(context));
+    const keyLen = writeText(keyId, base);
+    bytes.set(data, base + keyLen);
+    return [keyLen, writeContext(context, base + keyLen + data.length)];
+  }
+
   return {
     encrypt(caller, keyId, plaintext, context) {
-      prepare(3 * keyId.length + plaintext.length + contextBound(context));
-      const keyLen = writeText(keyId, base);
-      bytes.set(plaintext, base + keyLen);
-      const contextLen = writeContext(context, base + keyLen + plaintext.length);
+      const [keyLen, contextLen] = writeRequest(keyId, plaintext, context);
       const len = wasm.hotEncrypt(caller, keyLen, plaintext.length, contextLen);
       const payload = readArn();
       return { CiphertextBlob: bytes.slice(payload, base + len), KeyId: arn, EncryptionAlgorithm: SYMMETRIC_DEFAULT };
     },
 
     decrypt(caller, blob, context, keyId) {
-      const id = keyId ?? '';
-      prepare(3 * id.length + blob.length + contextBound(context));
-      const keyLen = writeText(id, base);
-      bytes.set(blob, base + keyLen);
-      const contextLen = writeContext(context, base + keyLen + blob.length);
+      const [keyLen, contextLen] = writeRequest(keyId ?? '', blob, context);
       const len = wasm.hotDecrypt(caller, keyLen, blob.length, contextLen);
       const payload = readArn();
       return { KeyId: arn, Plaintext: takeSecret(payload, base + len - payload), EncryptionAlgorithm: SYMMETRIC_DEFAULT };
     },
 
     generateDataKey(caller, keyId, keySpec, numberOfBytes, context) {
-      prepare(3 * keyId.length + contextBound(context));
-      const keyLen = writeText(keyId, base);
-      const contextLen = writeContext(context, base + keyLen);
+      const [keyLen, contextLen] = writeRequest(keyId, NO_DATA, context);
       const len = wasm.hotGenerateDataKey(caller, keyLen, contextLen, keySpec ?? '', numberOfBytes ?? -1);
       const payload = readArn();
       const plaintextLen = view.getUint32(payload, true);
