@@ -60,10 +60,10 @@ impl KmsState {
             if !allow_alias {
                 return Err(not_found_invalid());
             }
-            let alias_arn = format!("arn:{PARTITION}:kms:{}:{}:{key_id}", ctx.region, ctx.caller.account);
+            let alias_arn = kms_arn(&ctx.region, &ctx.caller.account, "", key_id);
             return self.resolve_alias_arn(&alias_arn, key_id);
         }
-        let arn = format!("arn:{PARTITION}:kms:{}:{}:key/{key_id}", ctx.region, ctx.caller.account);
+        let arn = kms_arn(&ctx.region, &ctx.caller.account, "key/", key_id);
         if self.keys.contains_key(&arn) {
             Ok(ResolvedKey { arn, via_alias: None })
         } else if is_key_id_shaped(key_id) {
@@ -152,4 +152,13 @@ pub(crate) fn require_state(key: &Key, usage: Use) -> AwsResult<()> {
     } else {
         Err(state_error(key))
     }
+}
+
+/// `arn:aws:kms:<region>:<account>:<prefix><id>`, built without the formatting
+/// machinery: every Encrypt and Decrypt by key id builds one.
+fn kms_arn(region: &str, account: &str, prefix: &str, id: &str) -> String {
+    let parts = ["arn:", PARTITION, ":kms:", region, ":", account, ":", prefix, id];
+    let mut arn = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    parts.iter().for_each(|p| arn.push_str(p));
+    arn
 }
