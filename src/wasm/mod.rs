@@ -98,12 +98,13 @@ impl WasmSimulator {
         })
     }
 
-    /// Registers a caller (`{"caller": {"arn": ..., "account": ...}, "region": ...}` or
-    /// `{"principal": "<arn>", "region": "..."}`) and returns its handle.
+    /// Registers a caller (`{"principal": "<arn>"}` or `{"account": "<12 digits>"}`, plus
+    /// optional `region`, `sourceIp`, `secureTransport`, `mfaPresent`) and returns its handle.
+    /// Unknown fields are refused: a misspelt `principal` must not silently mean the root.
     #[wasm_bindgen(js_name = registerContext)]
     pub fn register_context(&mut self, context_json: &str) -> Result<u32, JsValue> {
         #[derive(serde::Deserialize)]
-        #[serde(rename_all = "camelCase")]
+        #[serde(rename_all = "camelCase", deny_unknown_fields)]
         struct Simple {
             principal: Option<String>,
             account: Option<String>,

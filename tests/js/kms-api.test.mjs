@@ -145,6 +145,8 @@ test('callers: another account cannot see this account\'s keys by id', () => {
   const euro = sim.as({ region: 'eu-west-1' });
   assert.equal(euro.kms.listKeys().Keys.length, 0);
   assert.equal(errorName(() => sim.as({ principal: 'not-an-arn' })), 'ValidationException');
+  // A misspelt field is refused rather than read as the default root.
+  assert.equal(errorName(() => sim.as({ principa1: 'arn:aws:iam::123456789012:user/x' })), 'ValidationException');
 });
 
 test('every KMS operation the core lists is callable from JS', () => {
