@@ -65,6 +65,18 @@ pub fn format_number(n: f64) -> String {
     }
 }
 
+/// A value's only item as text: `None` for multivalued keys, which never
+/// resolve as a single value (shared by [`ContextValue`] and [`ValueRef`]).
+fn single_text_of(multivalued: bool, first: Option<ItemRef<'_>>) -> Option<Cow<'_, str>> {
+    if multivalued {
+        return None;
+    }
+    first.map(|item| match item {
+        ItemRef::Str(s) => Cow::Borrowed(s),
+        other => Cow::Owned(other.as_text().into_owned()),
+    })
+}
+
 impl ContextValue {
     /// Whether the key is multivalued (only lists are).
     pub fn is_multivalued(&self) -> bool {
@@ -103,13 +115,7 @@ impl ContextValue {
 
     /// The single value as text, for policy variables (lists never resolve).
     pub fn single_text(&self) -> Option<Cow<'_, str>> {
-        if self.is_multivalued() {
-            return None;
-        }
-        self.item(0).map(|item| match item {
-            ItemRef::Str(s) => Cow::Borrowed(s),
-            other => Cow::Owned(other.as_text().into_owned()),
-        })
+        single_text_of(self.is_multivalued(), self.item(0))
     }
 }
 
@@ -177,13 +183,7 @@ impl ValueRef<'_> {
 
     /// The single value as text, for policy variables (lists never resolve).
     pub fn single_text(&self) -> Option<Cow<'_, str>> {
-        if self.is_multivalued() {
-            return None;
-        }
-        self.item(0).map(|item| match item {
-            ItemRef::Str(s) => Cow::Borrowed(s),
-            other => Cow::Owned(other.as_text().into_owned()),
-        })
+        single_text_of(self.is_multivalued(), self.item(0))
     }
 
     /// An owned copy.
