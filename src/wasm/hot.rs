@@ -150,7 +150,7 @@ impl WasmSimulator {
         context_len: usize,
     ) -> Result<usize, JsValue> {
         let frame = self.hot.read(key_id_len, plaintext_len, context_len)?;
-        let ctx = self.contexts.get(caller as usize).ok_or_else(|| invalid("unknown caller handle"))?;
+        let ctx = super::caller_context(&self.contexts, caller)?;
         let request = EncryptRequest {
             key_id: frame.key_id,
             plaintext: SecretBytes::new(frame.data),
@@ -171,7 +171,7 @@ impl WasmSimulator {
         context_len: usize,
     ) -> Result<usize, JsValue> {
         let frame = self.hot.read(key_id_len, blob_len, context_len)?;
-        let ctx = self.contexts.get(caller as usize).ok_or_else(|| invalid("unknown caller handle"))?;
+        let ctx = super::caller_context(&self.contexts, caller)?;
         let request = DecryptRequest {
             ciphertext_blob: frame.data.into(),
             encryption_context: frame.context,
@@ -195,7 +195,7 @@ impl WasmSimulator {
         number_of_bytes: f64,
     ) -> Result<usize, JsValue> {
         let frame = self.hot.read(key_id_len, 0, context_len)?;
-        let ctx = self.contexts.get(caller as usize).ok_or_else(|| invalid("unknown caller handle"))?;
+        let ctx = super::caller_context(&self.contexts, caller)?;
         let request = GenerateDataKeyRequest {
             key_id: frame.key_id,
             key_spec: (!key_spec.is_empty()).then(|| key_spec.to_string()),

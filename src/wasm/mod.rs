@@ -67,6 +67,12 @@ fn context_from_pairs(pairs: Vec<String>) -> Result<Option<BTreeMap<String, Stri
     Ok(Some(map))
 }
 
+/// The registered call context `handle` names (a free function, so callers can
+/// borrow it while the simulator itself is borrowed mutably).
+fn caller_context(contexts: &[CallContext], handle: u32) -> Result<&CallContext, JsValue> {
+    contexts.get(handle as usize).ok_or_else(|| invalid("unknown caller handle"))
+}
+
 /// One simulated cloud, owned by JS.
 #[wasm_bindgen]
 pub struct WasmSimulator {
@@ -135,7 +141,7 @@ impl WasmSimulator {
     }
 
     fn context(&self, handle: u32) -> Result<CallContext, JsValue> {
-        self.contexts.get(handle as usize).cloned().ok_or_else(|| invalid("unknown caller handle"))
+        caller_context(&self.contexts, handle).cloned()
     }
 
     /// Runs any operation: `service` is a signing name (`kms`), `input_json` the
