@@ -11,12 +11,16 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use serde_json::Value;
 use std::borrow::Cow;
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 
 /// Text that is usually a constant (`kms.amazonaws.com`): borrowed when it
 /// is, so recording an event allocates little.
 pub type Text = Cow<'static, str>;
+
+/// Text many events name (a key's ARN, its account): recording an event
+/// shares it instead of copying it.
+pub type Shared = Arc<str>;
 
 /// One CloudTrail-shaped record.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -42,12 +46,12 @@ pub struct AuditEvent {
     pub source_ip_address: Text,
     /// `userAgent`.
     pub user_agent: Text,
-    /// Parameters of the request, without secrets, as JSON text.
-    pub request_parameters: Box<RawValue>,
+    /// Parameters of the request, without secrets.
+    pub request_parameters: RequestParameters,
     /// Non-secret response fields (null when the call failed).
     pub response_elements: Value,
     /// The resources the call touched.
-    pub resources: Vec<AuditResource>,
+    pub resources: AuditResources,
     /// The AWS exception name when the call failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
@@ -59,7 +63,7 @@ pub struct AuditEvent {
     /// Whether the operation only reads.
     pub read_only: bool,
     /// The account whose trail records it (the resource owner's for cross-account calls).
-    pub recipient_account_id: String,
+    pub recipient_account_id: Shared,
     /// `Management` (kmsim records no data events).
     pub event_category: Text,
 }
@@ -207,13 +211,122 @@ impl UserIdentity {
 pub struct AuditResource {
     /// The resource ARN.
     #[serde(rename = "ARN")]
-    pub arn: String,
+    pub arn: Shared,
     /// The owning account.
     #[serde(rename = "accountId")]
-    pub account_id: String,
+    pub account_id: Shared,
     /// `AWS::KMS::Key`, `AWS::SecretsManager::Secret`, `AWS::SSM::Parameter`.
     #[serde(rename = "type")]
     pub resource_type: Text,
+}
+
+/// An event's `resources`: nearly always one, kept inline so recording a
+/// call allocates nothing for it. Written as a JSON array.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AuditResources {
+    first: Option<AuditResource>,
+    rest: Vec<AuditResource>,
+}
+
+impl AuditResources {
+    /// Appends one.
+    pub fn push(&mut self, resource: AuditResource) {
+        match self.first {
+            None => self.first = Some(resource),
+            Some(_) => self.rest.push(resource),
+        }
+    }
+
+    /// The first, if any.
+    pub fn first(&self) -> Option<&AuditResource> {
+        self.first.as_ref()
+    }
+
+    /// All of them, in order.
+    pub fn iter(&self) -> impl Iterator<Item = &AuditResource> {
+        self.first.iter().chain(&self.rest)
+    }
+
+    /// How many.
+    pub fn len(&self) -> usize {
+        usize::from(self.first.is_some()) + self.rest.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.first.is_none()
+    }
+}
+
+impl FromIterator<AuditResource> for AuditResources {
+    fn from_iter<I: IntoIterator<Item = AuditResource>>(iter: I) -> Self {
+        let mut all = AuditResources::default();
+        iter.into_iter().for_each(|r| all.push(r));
+        all
+    }
+}
+
+impl From<Vec<AuditResource>> for AuditResources {
+    fn from(resources: Vec<AuditResource>) -> Self {
+        resources.into_iter().collect()
+    }
+}
+
+impl Serialize for AuditResources {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter())
+    }
+}
+
+impl<'de> Deserialize<'de> for AuditResources {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Vec::<AuditResource>::deserialize(deserializer).map(AuditResources::from)
+    }
+}
+
+/// An event's `requestParameters`. The hot KMS operations keep the request's
+/// own values (moved, not copied) and are written as JSON only when the
+/// event is read; everything else is JSON text already.
+#[derive(Clone, Debug, Serialize)]
+#[serde(untagged)]
+pub enum RequestParameters {
+    /// JSON text.
+    Json(Box<RawValue>),
+    /// Encrypt and Decrypt.
+    #[serde(rename_all = "camelCase")]
+    Crypto {
+        /// `keyId`, as the request gave it.
+        key_id: Option<String>,
+        /// `encryptionContext`.
+        encryption_context: Option<BTreeMap<String, String>>,
+        /// `encryptionAlgorithm`.
+        encryption_algorithm: Text,
+    },
+    /// GenerateDataKey and GenerateDataKeyWithoutPlaintext.
+    #[serde(rename_all = "camelCase")]
+    DataKey {
+        /// `keyId`.
+        key_id: String,
+        /// `encryptionContext`.
+        encryption_context: Option<BTreeMap<String, String>>,
+        /// `numberOfBytes`.
+        number_of_bytes: Option<i64>,
+        /// `keySpec`.
+        key_spec: Option<String>,
+    },
+}
+
+impl Default for RequestParameters {
+    fn default() -> Self {
+        RequestParameters::Json(null_parameters())
+    }
+}
+
+impl<'de> Deserialize<'de> for RequestParameters {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        // Read back (snapshots) as the JSON text it was written as.
+        Box::<RawValue>::deserialize(deserializer).map(RequestParameters::Json)
+    }
 }
 
 /// What to look for in the trail (like CloudTrail's LookupEvents).
@@ -239,9 +352,12 @@ pub struct AuditQuery {
 }
 
 impl AuditEvent {
-    /// `requestParameters` parsed into a JSON value.
+    /// `requestParameters` as a JSON value.
     pub fn request_parameters_value(&self) -> Value {
-        serde_json::from_str(self.request_parameters.get()).unwrap_or(Value::Null)
+        match &self.request_parameters {
+            RequestParameters::Json(raw) => serde_json::from_str(raw.get()).unwrap_or(Value::Null),
+            typed => serde_json::to_value(typed).unwrap_or(Value::Null),
+        }
     }
 }
 
@@ -253,6 +369,11 @@ pub fn null_parameters() -> Box<RawValue> {
 /// Request parameters as JSON text (`null` if they cannot be serialized).
 pub fn raw_parameters<T: Serialize + ?Sized>(value: &T) -> Box<RawValue> {
     serde_json::value::to_raw_value(value).unwrap_or_else(|_| null_parameters())
+}
+
+/// Whether `arn` is `wanted`, or ends in `/wanted` (a key id).
+fn names_resource(arn: &str, wanted: &str) -> bool {
+    arn == wanted || arn.strip_suffix(wanted).is_some_and(|head| head.ends_with('/'))
 }
 
 /// The default number of events kept; the oldest go first past it.
@@ -326,10 +447,7 @@ impl AuditLog {
                 && query.event_source.as_ref().is_none_or(|s| e.event_source == s.as_str())
                 && query.principal.as_ref().is_none_or(|p| e.user_identity.arn.as_ref() == Some(p))
                 && query.failed.is_none_or(|f| e.error_code.is_some() == f)
-                && query
-                    .resource
-                    .as_ref()
-                    .is_none_or(|r| e.resources.iter().any(|res| &res.arn == r || res.arn.ends_with(&format!("/{r}"))))
+                && query.resource.as_ref().is_none_or(|r| e.resources.iter().any(|res| names_resource(&res.arn, r)))
         };
         let found: Vec<AuditEvent> = self.events.iter().filter(matches).cloned().collect();
         match query.max_results {
@@ -354,13 +472,13 @@ mod tests {
             user_identity: Arc::new(UserIdentity::of(&CallContext::default_root())),
             source_ip_address: "127.0.0.1".into(),
             user_agent: "test".into(),
-            request_parameters: null_parameters(),
+            request_parameters: RequestParameters::default(),
             response_elements: Value::Null,
-            resources: vec![AuditResource {
+            resources: AuditResources::from(vec![AuditResource {
                 arn: resource.into(),
                 account_id: "123456789012".into(),
                 resource_type: "AWS::KMS::Key".into(),
-            }],
+            }]),
             error_code: error.map(String::from),
             error_message: None,
             event_type: "AwsApiCall".into(),

@@ -239,7 +239,7 @@ fn a_denied_call_is_audited_with_its_error() {
         .as_deref()
         .unwrap()
         .contains("user/mallory is not authorized to perform: kms:DescribeKey"));
-    assert_eq!(event.resources.first().map(|r| r.arn.as_str()), Some(key.as_str()));
+    assert_eq!(event.resources.first().map(|r| &*r.arn), Some(key.as_str()));
     // A denied call changes nothing.
     denied(call(&mut sim, &mallory, "DisableKey", json!({ "KeyId": key })));
     assert_eq!(

@@ -487,6 +487,43 @@ fn audit_is_queryable_and_holds_no_plaintext() {
 }
 
 #[test]
+fn crypto_request_parameters_read_as_cloudtrail_writes_them() {
+    // Encrypt, Decrypt and GenerateDataKey keep their request fields and
+    // write the JSON only when read: same text before and after a snapshot.
+    let mut sim = Simulator::seeded("kept-parameters");
+    let (key, _) = new_key(&mut sim, json!({}));
+    let context = json!({"b": "2", "a": "quote\"and\\slash"});
+    let blob =
+        ok(&mut sim, "Encrypt", json!({"KeyId": key, "Plaintext": base64_encode(b"x"), "EncryptionContext": context}));
+    ok(&mut sim, "Decrypt", json!({"CiphertextBlob": blob["CiphertextBlob"], "EncryptionContext": context}));
+    ok(&mut sim, "GenerateDataKey", json!({"KeyId": key, "NumberOfBytes": 16}));
+    let _ = err(
+        &mut sim,
+        "Encrypt",
+        json!({"KeyId": key, "Plaintext": base64_encode(b"x"), "EncryptionAlgorithm": "RSAES_OAEP_SHA_1"}),
+    );
+    let parameters = |sim: &Simulator| {
+        sim.audit_events(&AuditQuery::default())
+            .iter()
+            .skip(1)
+            .map(|e| e.request_parameters_value())
+            .collect::<Vec<_>>()
+    };
+    let expected = vec![
+        json!({"keyId": key, "encryptionContext": {"a": "quote\"and\\slash", "b": "2"}, "encryptionAlgorithm": "SYMMETRIC_DEFAULT"}),
+        json!({"keyId": null, "encryptionContext": {"a": "quote\"and\\slash", "b": "2"}, "encryptionAlgorithm": "SYMMETRIC_DEFAULT"}),
+        json!({"keyId": key, "encryptionContext": null, "numberOfBytes": 16, "keySpec": null}),
+        json!({"keyId": key, "encryptionContext": null, "encryptionAlgorithm": "RSAES_OAEP_SHA_1"}),
+    ];
+    assert_eq!(parameters(&sim), expected);
+    let exported = sim.export_snapshot().unwrap();
+    let mut restored = Simulator::seeded("other");
+    restored.import_snapshot(&exported).unwrap();
+    assert_eq!(parameters(&restored), expected);
+    assert_eq!(restored.export_snapshot().unwrap(), exported);
+}
+
+#[test]
 fn typed_invoke_matches_json_path() {
     let mut sim = Simulator::seeded("typed");
     let key = sim.invoke::<kms::ops::CreateKey>(&ctx(), Default::default()).unwrap().key_metadata;

@@ -73,6 +73,7 @@ impl Simulator {
             on_demand_rotations: 0,
             import_parameters: None,
             imported_material_digest: None,
+            audit_entry: Default::default(),
         };
         self.kms.keys.insert(arn.clone(), key);
         self.kms.aliases.insert(
@@ -87,8 +88,11 @@ impl Simulator {
                 last_updated_date: now,
             },
         );
-        let resource =
-            AuditResource { arn: arn.clone(), account_id: account.to_string(), resource_type: "AWS::KMS::Key".into() };
+        let resource = AuditResource {
+            arn: arn.as_str().into(),
+            account_id: account.into(),
+            resource_type: "AWS::KMS::Key".into(),
+        };
         self.record_service_event(
             Service::Kms,
             "CreateKey",

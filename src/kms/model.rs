@@ -1,5 +1,6 @@
 //! The state KMS keeps: keys, their backing-key versions, aliases, grants.
 
+use crate::audit::AuditResource;
 use crate::bytes::SecretBytes;
 use crate::clock::Timestamp;
 use crate::kms::crypto::DerivedKeys;
@@ -305,9 +306,21 @@ pub struct Key {
     /// that material ever after, even once it has been deleted or has expired.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub imported_material_digest: Option<String>,
+    /// The key's entry in audit events' `resources`, built once and shared by every event.
+    #[serde(skip)]
+    pub(crate) audit_entry: OnceLock<AuditResource>,
 }
 
 impl Key {
+    /// The key's entry in audit events' `resources` (`AWS::KMS::Key`).
+    pub fn audit_resource(&self) -> &AuditResource {
+        self.audit_entry.get_or_init(|| AuditResource {
+            arn: self.arn.as_str().into(),
+            account_id: self.account.as_str().into(),
+            resource_type: "AWS::KMS::Key".into(),
+        })
+    }
+
     /// The newest backing key, used for new encryptions.
     pub fn current_material(&self) -> Option<&BackingKey> {
         self.material.last()

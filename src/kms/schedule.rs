@@ -110,5 +110,5 @@ impl Simulator {
 
 /// The audit-trail resource entry for a key.
 pub(crate) fn key_resource(arn: &str, account: &str) -> AuditResource {
-    AuditResource { arn: arn.to_string(), account_id: account.to_string(), resource_type: "AWS::KMS::Key".into() }
+    AuditResource { arn: arn.into(), account_id: account.into(), resource_type: "AWS::KMS::Key".into() }
 }

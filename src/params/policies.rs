@@ -130,8 +130,8 @@ impl Simulator {
         policy.status = "Finished".to_string();
         let kind = policy.policy_type.clone();
         let resource = AuditResource {
-            arn: param.arn.clone(),
-            account_id: param.account.clone(),
+            arn: param.arn.as_str().into(),
+            account_id: param.account.as_str().into(),
             resource_type: super::access::RESOURCE_TYPE.into(),
         };
         let (region, name) = (param.region.clone(), param.name.clone());

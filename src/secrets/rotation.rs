@@ -121,8 +121,8 @@ fn role_context(function_arn: &str, fallback_account: &str, region: &str) -> Cal
 fn rotation_event(sim: &mut Simulator, arn: &str, name: &str, details: serde_json::Value) {
     let Some(secret) = sim.secrets.secrets.get(arn) else { return };
     let resource = AuditResource {
-        arn: arn.to_string(),
-        account_id: secret.account.clone(),
+        arn: arn.into(),
+        account_id: secret.account.as_str().into(),
         resource_type: super::access::RESOURCE_TYPE.into(),
     };
     let region = secret.region.clone();

@@ -361,8 +361,8 @@ impl Simulator {
             SecretsDue::Purge { arn, at } => {
                 let Some(secret) = self.secrets.secrets.remove(&arn) else { return };
                 let resource = AuditResource {
-                    arn: arn.clone(),
-                    account_id: secret.account.clone(),
+                    arn: arn.as_str().into(),
+                    account_id: secret.account.as_str().into(),
                     resource_type: super::access::RESOURCE_TYPE.into(),
                 };
                 self.record_service_event(

@@ -18,7 +18,7 @@ pub use operation::{AuditDraft, Operation, Service};
 pub(crate) use policy_text::checked_policy;
 pub use snapshot::{Snapshot, SNAPSHOT_FORMAT, SNAPSHOT_VERSION};
 
-use crate::audit::{AuditEvent, AuditLog, AuditQuery, AuditResource, UserIdentity};
+use crate::audit::{AuditEvent, AuditLog, AuditQuery, AuditResource, AuditResources, RequestParameters, UserIdentity};
 use crate::clock::{Clock, Timestamp};
 use crate::error::{AwsError, AwsResult};
 use crate::kms::KmsState;
@@ -240,11 +240,11 @@ impl Simulator {
         error: Option<&AwsError>,
     ) {
         let recipient =
-            draft.resources.first().map(|r| r.account_id.clone()).unwrap_or_else(|| ctx.caller.account.clone());
-        let request_parameters = match (draft.request_parameters_raw, draft.request_parameters) {
-            (Some(raw), _) => raw,
-            (None, Some(value)) => crate::audit::raw_parameters(&value),
-            (None, None) => crate::audit::null_parameters(),
+            draft.resources.first().map_or_else(|| ctx.caller.account.as_str().into(), |r| r.account_id.clone());
+        let request_parameters = match (draft.request_parameters_kept, draft.request_parameters) {
+            (Some(kept), _) => kept,
+            (None, Some(value)) => RequestParameters::Json(crate::audit::raw_parameters(&value)),
+            (None, None) => RequestParameters::default(),
         };
         let event = AuditEvent {
             event_version: Cow::Borrowed("1.08"),
@@ -308,10 +308,10 @@ impl Simulator {
             user_identity: Arc::new(UserIdentity::service(service.event_source())),
             source_ip_address: Cow::Borrowed("AWS Internal"),
             user_agent: Cow::Borrowed("AWS Internal"),
-            request_parameters: crate::audit::raw_parameters(&details),
+            request_parameters: RequestParameters::Json(crate::audit::raw_parameters(&details)),
             response_elements: Value::Null,
             recipient_account_id: resource.account_id.clone(),
-            resources: vec![resource],
+            resources: AuditResources::from_iter([resource]),
             error_code: None,
             error_message: None,
             event_type: Cow::Borrowed("AwsServiceEvent"),

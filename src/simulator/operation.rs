@@ -1,6 +1,6 @@
 //! The shape every simulated operation shares.
 
-use crate::audit::AuditResource;
+use crate::audit::{AuditResource, AuditResources, RequestParameters};
 use crate::error::{AwsError, AwsResult, ErrorCode};
 use crate::world::CallContext;
 use serde::de::DeserializeOwned;
@@ -66,30 +66,37 @@ impl Service {
 pub struct AuditDraft {
     /// `requestParameters`.
     pub request_parameters: Option<Value>,
-    /// `requestParameters` already serialized (the cheap form for hot operations;
-    /// wins over `request_parameters`).
-    pub request_parameters_raw: Option<Box<serde_json::value::RawValue>>,
+    /// `requestParameters` in their kept form (the cheap one for hot
+    /// operations; wins over `request_parameters`).
+    pub request_parameters_kept: Option<RequestParameters>,
     /// `responseElements` on success.
     pub response_elements: Option<Value>,
     /// `resources`.
-    pub resources: Vec<AuditResource>,
+    pub resources: AuditResources,
 }
 
 impl AuditDraft {
     /// Notes a touched resource.
     pub fn resource(&mut self, arn: &str, account: &str, resource_type: impl Into<crate::audit::Text>) {
-        if !self.resources.iter().any(|r| r.arn == arn) {
+        if !self.resources.iter().any(|r| &*r.arn == arn) {
             self.resources.push(AuditResource {
-                arn: arn.to_string(),
-                account_id: account.to_string(),
+                arn: arn.into(),
+                account_id: account.into(),
                 resource_type: resource_type.into(),
             });
         }
     }
 
+    /// Notes a touched resource whose audit entry is already built (shared, not copied).
+    pub fn shared_resource(&mut self, resource: &AuditResource) {
+        if !self.resources.iter().any(|r| r.arn == resource.arn) {
+            self.resources.push(resource.clone());
+        }
+    }
+
     /// Sets `requestParameters` from any serializable (typically a borrowed struct).
     pub fn parameters<T: Serialize + ?Sized>(&mut self, value: &T) {
-        self.request_parameters_raw = Some(crate::audit::raw_parameters(value));
+        self.request_parameters_kept = Some(RequestParameters::Json(crate::audit::raw_parameters(value)));
     }
 }
 

@@ -1,6 +1,7 @@
 //! Cryptographic operations: Encrypt, Decrypt, ReEncrypt, GenerateDataKey(WithoutPlaintext), GenerateRandom.
 
 use super::kms_operation;
+use crate::audit::{RequestParameters, Text};
 use crate::bytes::{Blob, SecretBytes};
 use crate::error::{AwsError, AwsResult, ErrorCode};
 use crate::kms::crypto::{self, DerivedKeys};
@@ -33,24 +34,22 @@ fn check_algorithm(member: &str, algorithm: Option<&str>) -> AwsResult<()> {
     }
 }
 
-/// CloudTrail's `requestParameters` of Encrypt and Decrypt, borrowed from the
-/// request so recording them costs one serialization and no copies.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct CryptoParameters<'a> {
-    key_id: Option<&'a str>,
-    encryption_context: Option<&'a BTreeMap<String, String>>,
-    encryption_algorithm: &'a str,
+/// The empty encryption context, for requests without one.
+static NO_CONTEXT: BTreeMap<String, String> = BTreeMap::new();
+
+/// The request's algorithm as kept in the audit trail (the default is not copied).
+fn algorithm_text(algorithm: Option<String>) -> Text {
+    match algorithm {
+        Some(a) if a != SYMMETRIC_DEFAULT => Text::Owned(a),
+        _ => Text::Borrowed(SYMMETRIC_DEFAULT),
+    }
 }
 
-/// CloudTrail's `requestParameters` of GenerateDataKey(WithoutPlaintext).
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct DataKeyParameters<'a> {
-    key_id: &'a str,
-    encryption_context: Option<&'a BTreeMap<String, String>>,
-    number_of_bytes: Option<i64>,
-    key_spec: Option<&'a str>,
+/// The request's context (empty when it has none), validated.
+fn request_context(context: Option<&BTreeMap<String, String>>) -> AwsResult<&BTreeMap<String, String>> {
+    let context = context.unwrap_or(&NO_CONTEXT);
+    validate::encryption_context(context)?;
+    Ok(context)
 }
 
 fn dry_run_done() -> AwsError {
@@ -71,7 +70,7 @@ fn authorize_crypto(
     request_alias: Option<&str>,
     audit: &mut AuditDraft,
 ) -> AwsResult<()> {
-    audit.resource(&key.arn, &key.account, "AWS::KMS::Key");
+    audit.shared_resource(key.audit_resource());
     let mut request = super::keys::key_access_request(action, key);
     request.grant_tokens = grant_tokens;
     request.encryption_context = Some(context);
@@ -143,7 +142,7 @@ pub struct EncryptResponse {
     /// `KeyId` (the key ARN).
     pub key_id: String,
     /// `EncryptionAlgorithm`.
-    pub encryption_algorithm: String,
+    pub encryption_algorithm: Text,
 }
 
 fn encrypt(
@@ -152,28 +151,39 @@ fn encrypt(
     req: EncryptRequest,
     audit: &mut AuditDraft,
 ) -> AwsResult<EncryptResponse> {
-    audit.parameters(&CryptoParameters {
-        key_id: Some(&req.key_id),
-        encryption_context: req.encryption_context.as_ref(),
-        encryption_algorithm: req.encryption_algorithm.as_deref().unwrap_or(SYMMETRIC_DEFAULT),
+    let result = encrypt_request(sim, ctx, &req, audit);
+    // The request's own fields become the audit record: moved, not serialized or copied.
+    audit.request_parameters_kept = Some(RequestParameters::Crypto {
+        key_id: Some(req.key_id),
+        encryption_context: req.encryption_context,
+        encryption_algorithm: algorithm_text(req.encryption_algorithm),
     });
+    result
+}
+
+fn encrypt_request(
+    sim: &mut Simulator,
+    ctx: &CallContext,
+    req: &EncryptRequest,
+    audit: &mut AuditDraft,
+) -> AwsResult<EncryptResponse> {
     validate::blob_length("plaintext", req.plaintext.len(), 1, 4096)?;
-    let grant_tokens = req.grant_tokens.unwrap_or_default();
-    validate::grant_tokens(&grant_tokens)?;
+    let grant_tokens = req.grant_tokens.as_deref().unwrap_or_default();
+    validate::grant_tokens(grant_tokens)?;
     check_algorithm("encryptionAlgorithm", req.encryption_algorithm.as_deref())?;
-    let context = context_or_empty(req.encryption_context)?;
+    let context = request_context(req.encryption_context.as_ref())?;
     let resolved = sim.kms.resolve(ctx, &req.key_id, true)?;
     let key = sim.kms.key(&resolved.arn)?;
-    authorize_crypto(sim, ctx, "kms:Encrypt", key, &context, &grant_tokens, resolved.via_alias.as_deref(), audit)?;
+    authorize_crypto(sim, ctx, "kms:Encrypt", key, context, grant_tokens, resolved.via_alias.as_deref(), audit)?;
     require_state(key, Use::Crypto)?;
     if req.dry_run == Some(true) {
         return Err(dry_run_done());
     }
-    let blob = seal_with(sim, &resolved.arn, req.plaintext.expose(), &context)?;
+    let blob = seal_with(sim, &resolved.arn, req.plaintext.expose(), context)?;
     Ok(EncryptResponse {
         ciphertext_blob: Blob(blob),
         key_id: resolved.arn,
-        encryption_algorithm: SYMMETRIC_DEFAULT.to_string(),
+        encryption_algorithm: Text::Borrowed(SYMMETRIC_DEFAULT),
     })
 }
 
@@ -214,7 +224,7 @@ pub struct DecryptResponse {
     /// `Plaintext`.
     pub plaintext: SecretBytes,
     /// `EncryptionAlgorithm`.
-    pub encryption_algorithm: String,
+    pub encryption_algorithm: Text,
 }
 
 /// Finds, checks and authorizes the key a blob names; returns its ARN.
@@ -259,29 +269,39 @@ fn decrypt(
     req: DecryptRequest,
     audit: &mut AuditDraft,
 ) -> AwsResult<DecryptResponse> {
-    audit.parameters(&CryptoParameters {
-        key_id: req.key_id.as_deref(),
-        encryption_context: req.encryption_context.as_ref(),
-        encryption_algorithm: req.encryption_algorithm.as_deref().unwrap_or(SYMMETRIC_DEFAULT),
+    let result = decrypt_request(sim, ctx, &req, audit);
+    audit.request_parameters_kept = Some(RequestParameters::Crypto {
+        key_id: req.key_id,
+        encryption_context: req.encryption_context,
+        encryption_algorithm: algorithm_text(req.encryption_algorithm),
     });
-    let grant_tokens = req.grant_tokens.unwrap_or_default();
-    validate::grant_tokens(&grant_tokens)?;
+    result
+}
+
+fn decrypt_request(
+    sim: &mut Simulator,
+    ctx: &CallContext,
+    req: &DecryptRequest,
+    audit: &mut AuditDraft,
+) -> AwsResult<DecryptResponse> {
+    let grant_tokens = req.grant_tokens.as_deref().unwrap_or_default();
+    validate::grant_tokens(grant_tokens)?;
     check_algorithm("encryptionAlgorithm", req.encryption_algorithm.as_deref())?;
-    let context = context_or_empty(req.encryption_context)?;
+    let context = request_context(req.encryption_context.as_ref())?;
     let (key_arn, plaintext) = open_blob(
         sim,
         ctx,
         "kms:Decrypt",
         &req.ciphertext_blob.0,
         req.key_id.as_deref(),
-        &context,
-        &grant_tokens,
+        context,
+        grant_tokens,
         audit,
     )?;
     if req.dry_run == Some(true) {
         return Err(dry_run_done());
     }
-    Ok(DecryptResponse { key_id: key_arn, plaintext, encryption_algorithm: SYMMETRIC_DEFAULT.to_string() })
+    Ok(DecryptResponse { key_id: key_arn, plaintext, encryption_algorithm: Text::Borrowed(SYMMETRIC_DEFAULT) })
 }
 
 kms_operation!(
@@ -463,26 +483,37 @@ fn generate_data_key_inner(
     audit: &mut AuditDraft,
     action: &str,
 ) -> AwsResult<(Vec<u8>, SecretBytes, String)> {
-    audit.parameters(&DataKeyParameters {
-        key_id: &req.key_id,
-        encryption_context: req.encryption_context.as_ref(),
+    let result = generate_data_key_request(sim, ctx, &req, audit, action);
+    audit.request_parameters_kept = Some(RequestParameters::DataKey {
+        key_id: req.key_id,
+        encryption_context: req.encryption_context,
         number_of_bytes: req.number_of_bytes,
-        key_spec: req.key_spec.as_deref(),
+        key_spec: req.key_spec,
     });
-    let length = data_key_length(&req)?;
-    let grant_tokens = req.grant_tokens.unwrap_or_default();
-    validate::grant_tokens(&grant_tokens)?;
-    let context = context_or_empty(req.encryption_context)?;
+    result
+}
+
+fn generate_data_key_request(
+    sim: &mut Simulator,
+    ctx: &CallContext,
+    req: &GenerateDataKeyRequest,
+    audit: &mut AuditDraft,
+    action: &str,
+) -> AwsResult<(Vec<u8>, SecretBytes, String)> {
+    let length = data_key_length(req)?;
+    let grant_tokens = req.grant_tokens.as_deref().unwrap_or_default();
+    validate::grant_tokens(grant_tokens)?;
+    let context = request_context(req.encryption_context.as_ref())?;
     let resolved = sim.kms.resolve(ctx, &req.key_id, true)?;
     let key = sim.kms.key(&resolved.arn)?;
-    authorize_crypto(sim, ctx, action, key, &context, &grant_tokens, resolved.via_alias.as_deref(), audit)?;
+    authorize_crypto(sim, ctx, action, key, context, grant_tokens, resolved.via_alias.as_deref(), audit)?;
     require_state(key, Use::Crypto)?;
     if req.dry_run == Some(true) {
         return Err(dry_run_done());
     }
     let mut data_key = SecretBytes::zeroed(length);
     sim.random_bytes(data_key.expose_mut())?;
-    let blob = seal_with(sim, &resolved.arn, data_key.expose(), &context)?;
+    let blob = seal_with(sim, &resolved.arn, data_key.expose(), context)?;
     Ok((blob, data_key, resolved.arn))
 }
 

@@ -172,6 +172,7 @@ fn create_key(
         on_demand_rotations: 0,
         import_parameters: None,
         imported_material_digest: None,
+        audit_entry: Default::default(),
     };
     let metadata = KeyMetadata::of(&key);
     audit.resource(&arn, &key.account, "AWS::KMS::Key");

@@ -157,8 +157,8 @@ fn record_status(sim: &mut Simulator, primary_arn: &str, region: &str, outcome: 
     entry.status = status.to_string();
     entry.status_message = Some(message.clone());
     let resource = AuditResource {
-        arn: replica_arn(primary, region),
-        account_id: primary.account.clone(),
+        arn: replica_arn(primary, region).into(),
+        account_id: primary.account.as_str().into(),
         resource_type: RESOURCE_TYPE.into(),
     };
     let details = json!({ "secretId": primary_arn, "replicaRegion": region, "statusMessage": message });
