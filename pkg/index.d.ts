@@ -57,6 +57,12 @@ export interface EncryptInput {
   EncryptionAlgorithm?: 'SYMMETRIC_DEFAULT';
   DryRun?: boolean;
 }
+/**
+ * `CiphertextBlob`s of `encrypt` and `generateDataKey` may be views into a
+ * shared slab holding only other ciphertexts (as the AWS SDK's own blobs in
+ * Node are views into Buffer's pool): use `byteOffset`/`byteLength`, not the
+ * whole `.buffer`. Plaintexts always own their memory.
+ */
 export interface EncryptOutput { CiphertextBlob: Uint8Array; KeyId: string; EncryptionAlgorithm: string }
 export interface DecryptInput {
   CiphertextBlob: Uint8Array;

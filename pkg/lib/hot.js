@@ -6,6 +6,14 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const SYMMETRIC_DEFAULT = 'SYMMETRIC_DEFAULT';
 const NO_DATA = new Uint8Array(0);
+/**
+ * Ciphertext blobs are carved out of shared slabs of this size, as Node
+ * carves small Buffers out of its pool: a fresh ArrayBuffer per blob costs
+ * more than the rest of an Encrypt's JS side together. A slab only ever
+ * holds ciphertexts (never plaintexts), so a blob's `.buffer` shows nothing
+ * secret; a retained blob keeps at most one slab alive.
+ */
+const SLAB_SIZE = 8192;
 
 /**
  * Hot-path operations over one WasmSimulator.
@@ -89,6 +97,24 @@ export function makeHotPath(wasm, memory) {
     return start + n;
   }
 
+  let slab = new Uint8Array(0);
+  let slabUsed = 0;
+
+  /** Copies the ciphertext at `at..end` of the response into a slab; returns its view. */
+  function takeCiphertext(at, end) {
+    const len = end - at;
+    if (len > SLAB_SIZE >>> 2) return bytes.slice(at, end);
+    if (slabUsed + len > slab.length) {
+      slab = new Uint8Array(SLAB_SIZE);
+      slabUsed = 0;
+    }
+    const out = slab.subarray(slabUsed, slabUsed + len);
+    out.set(bytes.subarray(at, end));
+    // Keep views 8-byte aligned, as Node's pool does.
+    slabUsed += (len + 7) & ~7;
+    return out;
+  }
+
   /** Copies `len` bytes of the response out and wipes them (they may be a plaintext). */
   function takeSecret(at, len) {
     const out = bytes.slice(at, at + len);
@@ -109,7 +135,7 @@ export function makeHotPath(wasm, memory) {
       const [keyLen, contextLen] = writeRequest(keyId, plaintext, context);
       const len = wasm.hotEncrypt(caller, keyLen, plaintext.length, contextLen);
       const payload = readArn();
-      return { CiphertextBlob: bytes.slice(payload, base + len), KeyId: arn, EncryptionAlgorithm: SYMMETRIC_DEFAULT };
+      return { CiphertextBlob: takeCiphertext(payload, base + len), KeyId: arn, EncryptionAlgorithm: SYMMETRIC_DEFAULT };
     },
 
     decrypt(caller, blob, context, keyId) {
@@ -125,7 +151,7 @@ export function makeHotPath(wasm, memory) {
       const payload = readArn();
       const plaintextLen = view.getUint32(payload, true);
       const plaintext = takeSecret(payload + 4, plaintextLen);
-      const blob = bytes.slice(payload + 4 + plaintextLen, base + len);
+      const blob = takeCiphertext(payload + 4 + plaintextLen, base + len);
       return { CiphertextBlob: blob, Plaintext: plaintext, KeyId: arn };
     },
   };

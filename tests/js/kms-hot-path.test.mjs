@@ -121,3 +121,29 @@ test('a caller view uses the same buffer under its own identity', () => {
   const sealed = sim.kms.encrypt({ KeyId: KeyMetadata.Arn, Plaintext: bytes('ok') });
   assert.equal(text(sim.kms.decrypt({ CiphertextBlob: sealed.CiphertextBlob }).Plaintext), 'ok');
 });
+
+test('blobs share slabs of ciphertext only: independent bytes, no plaintext behind them', () => {
+  const sim = createSimulator({ seed: 'slab' });
+  const { KeyMetadata } = sim.kms.createKey();
+  const secret = bytes('plaintext-marker-0123456789');
+  const blobs = [];
+  for (let i = 0; i < 200; i++) {
+    blobs.push(sim.kms.encrypt({ KeyId: KeyMetadata.KeyId, Plaintext: secret }).CiphertextBlob);
+    blobs.push(sim.kms.generateDataKey({ KeyId: KeyMetadata.KeyId, KeySpec: 'AES_256' }).CiphertextBlob);
+  }
+  // Several blobs per slab, and slabs are replaced as they fill.
+  const slabs = new Set(blobs.map((b) => b.buffer));
+  assert.ok(slabs.size > 1 && slabs.size < blobs.length, `${slabs.size} slabs for ${blobs.length} blobs`);
+  const marker = text(secret);
+  for (const slab of slabs) assert.ok(!Buffer.from(slab).toString('latin1').includes(marker), 'a plaintext sits in a slab');
+  // Each blob is its own bytes: changing one changes no other, and every other still decrypts.
+  const copies = blobs.map((b) => b.slice());
+  blobs[0].fill(0);
+  for (let i = 1; i < blobs.length; i++) assert.deepEqual(blobs[i], copies[i]);
+  assert.equal(text(sim.kms.decrypt({ CiphertextBlob: blobs[2] }).Plaintext), marker);
+  // Decrypted plaintexts and data keys own their memory.
+  const opened = sim.kms.decrypt({ CiphertextBlob: copies[0] }).Plaintext;
+  assert.equal(opened.byteLength, opened.buffer.byteLength);
+  const dataKey = sim.kms.generateDataKey({ KeyId: KeyMetadata.KeyId, NumberOfBytes: 1024 }).Plaintext;
+  assert.equal(dataKey.byteLength, dataKey.buffer.byteLength);
+});
