@@ -25,8 +25,7 @@ export function makeHotPath(wasm, memory) {
   let capacity = wasm.hotCapacity();
   let bytes = new Uint8Array(memory.buffer);
   let view = new DataView(memory.buffer);
-  // The last key ARN read back, to skip decoding it again on the next call.
-  let arnBytes = new Uint8Array(0);
+  // The last key ARN read back: Rust sends it only when it changes.
   let arn = '';
 
   /** Makes room for `bound` bytes and refreshes the views if memory grew. */
@@ -83,18 +82,12 @@ export function makeHotPath(wasm, memory) {
     return n;
   }
 
-  /** Reads the response frame's key ARN; returns [arn, offset of the payload]. */
+  /** Reads the response frame's key ARN (empty: the same as last time); returns the payload's offset. */
   function readArn() {
     refresh();
-    const start = base + 1;
     const n = bytes[base];
-    let same = n === arnBytes.length;
-    for (let i = 0; same && i < n; i++) same = bytes[start + i] === arnBytes[i];
-    if (!same) {
-      arnBytes = bytes.slice(start, start + n);
-      arn = decoder.decode(arnBytes);
-    }
-    return start + n;
+    if (n !== 0) arn = decoder.decode(bytes.subarray(base + 1, base + 1 + n));
+    return base + 1 + n;
   }
 
   let slab = new Uint8Array(0);

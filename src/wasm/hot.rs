@@ -14,7 +14,7 @@
 //!
 //! ```text
 //! request   key id | data | (len key, len value)* context pairs   lengths passed as arguments
-//! response  u8 n | key ARN (n bytes) | payload
+//! response  u8 n | key ARN (n bytes; none when n = 0: the same ARN as the previous response) | payload
 //!           Encrypt: blob; Decrypt: plaintext; GenerateDataKey: u32 plaintext length | plaintext | blob
 //! ```
 //!
@@ -33,12 +33,13 @@ use zeroize::Zeroize;
 /// bytes under a 255-byte ARN is under 4,700 bytes).
 pub(super) const HOT_MIN: usize = 16 * 1024;
 
-/// The buffer itself, owned by one [`WasmSimulator`].
-pub(super) struct HotBuffer(Vec<u8>);
+/// The buffer itself, owned by one [`WasmSimulator`], and the key ARN of
+/// the last response (JS keeps its decoded text: repeating it is one byte).
+pub(super) struct HotBuffer(Vec<u8>, String);
 
 impl Default for HotBuffer {
     fn default() -> Self {
-        HotBuffer(vec![0; HOT_MIN])
+        HotBuffer(vec![0; HOT_MIN], String::new())
     }
 }
 
@@ -106,17 +107,22 @@ impl HotBuffer {
         parsed
     }
 
-    /// Writes a response frame: `u8 n | arn | parts…`; returns its length.
+    /// Writes a response frame: `u8 n | arn | parts…` (`0` alone for the last ARN again); returns its length.
     fn write(&mut self, arn: &str, parts: &[&[u8]]) -> Result<usize, JsValue> {
-        let arn_len = u8::try_from(arn.len()).map_err(|_| invalid("key ARN is too long"))?;
-        let len = 1 + arn.len() + parts.iter().map(|p| p.len()).sum::<usize>();
+        let repeated = crate::policy::compare::same_bytes(arn.as_bytes(), self.1.as_bytes());
+        let arn_text = if repeated { "" } else { arn };
+        let arn_len = u8::try_from(arn_text.len()).map_err(|_| invalid("key ARN is too long"))?;
+        let len = 1 + arn_text.len() + parts.iter().map(|p| p.len()).sum::<usize>();
         let out = self.0.get_mut(..len).ok_or_else(|| invalid("response is larger than the buffer"))?;
         let (first, mut rest) = out.split_at_mut(1);
         first.copy_from_slice(&[arn_len]);
-        for part in std::iter::once(arn.as_bytes()).chain(parts.iter().copied()) {
+        for part in std::iter::once(arn_text.as_bytes()).chain(parts.iter().copied()) {
             let (dst, tail) = rest.split_at_mut(part.len());
             dst.copy_from_slice(part);
             rest = tail;
+        }
+        if !repeated {
+            arn.clone_into(&mut self.1);
         }
         Ok(len)
     }

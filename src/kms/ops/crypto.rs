@@ -1,7 +1,7 @@
 //! Cryptographic operations: Encrypt, Decrypt, ReEncrypt, GenerateDataKey(WithoutPlaintext), GenerateRandom.
 
 use super::kms_operation;
-use crate::audit::{RequestParameters, Text};
+use crate::audit::{KeptContext, RequestParameters, Text};
 use crate::bytes::{Blob, SecretBytes};
 use crate::error::{AwsError, AwsResult, ErrorCode};
 use crate::kms::crypto::{self, DerivedKeys};
@@ -152,10 +152,10 @@ fn encrypt(
     audit: &mut AuditDraft,
 ) -> AwsResult<EncryptResponse> {
     let result = encrypt_request(sim, ctx, &req, audit);
-    // The request's own fields become the audit record: moved, not serialized or copied.
+    // The request's own fields become the audit record, written as JSON only when read.
     audit.request_parameters_kept = Some(RequestParameters::Crypto {
         key_id: Some(req.key_id),
-        encryption_context: req.encryption_context,
+        encryption_context: req.encryption_context.as_ref().map(KeptContext::of),
         encryption_algorithm: algorithm_text(req.encryption_algorithm),
     });
     result
@@ -272,7 +272,7 @@ fn decrypt(
     let result = decrypt_request(sim, ctx, &req, audit);
     audit.request_parameters_kept = Some(RequestParameters::Crypto {
         key_id: req.key_id,
-        encryption_context: req.encryption_context,
+        encryption_context: req.encryption_context.as_ref().map(KeptContext::of),
         encryption_algorithm: algorithm_text(req.encryption_algorithm),
     });
     result
@@ -486,7 +486,7 @@ fn generate_data_key_inner(
     let result = generate_data_key_request(sim, ctx, &req, audit, action);
     audit.request_parameters_kept = Some(RequestParameters::DataKey {
         key_id: req.key_id,
-        encryption_context: req.encryption_context,
+        encryption_context: req.encryption_context.as_ref().map(KeptContext::of),
         number_of_bytes: req.number_of_bytes,
         key_spec: req.key_spec,
     });
