@@ -6,12 +6,13 @@
 //! build their `requestParameters` / `responseElements` from non-secret fields only.
 
 use crate::clock::Timestamp;
+use crate::kms::crypto::EncodedContext;
 use crate::world::CallContext;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use serde_json::Value;
 use std::borrow::Cow;
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 use std::sync::Arc;
 
 /// Text that is usually a constant (`kms.amazonaws.com`): borrowed when it
@@ -285,8 +286,10 @@ impl<'de> Deserialize<'de> for AuditResources {
 }
 
 /// An event's `requestParameters`. The hot KMS operations keep the request's
-/// values (the key id moved, the context packed) and are written as JSON
-/// only when the event is read; everything else is JSON text already.
+/// values (the key id moved, the context in the canonical encoding the
+/// cipher already made) and are written as JSON only when the event is
+/// read: ten thousand events of maps and strings cost more to drop than the
+/// calls cost to make. Everything else is JSON text already.
 #[derive(Clone, Debug, Serialize)]
 #[serde(untagged)]
 pub enum RequestParameters {
@@ -298,7 +301,7 @@ pub enum RequestParameters {
         /// `keyId`, as the request gave it.
         key_id: Option<String>,
         /// `encryptionContext`.
-        encryption_context: Option<KeptContext>,
+        encryption_context: Option<EncodedContext>,
         /// `encryptionAlgorithm`.
         encryption_algorithm: Text,
     },
@@ -308,63 +311,12 @@ pub enum RequestParameters {
         /// `keyId`.
         key_id: String,
         /// `encryptionContext`.
-        encryption_context: Option<KeptContext>,
+        encryption_context: Option<EncodedContext>,
         /// `numberOfBytes`.
         number_of_bytes: Option<i64>,
         /// `keySpec`.
         key_spec: Option<String>,
     },
-}
-
-/// An encryption context as an audit event keeps it: its pairs, in key
-/// order, packed into one allocation (`u32` length, bytes, for each key and
-/// value). Ten thousand events of maps and strings cost more to drop than
-/// the calls cost to make. Written as the JSON object it was.
-#[derive(Clone, PartialEq, Eq)]
-pub struct KeptContext(Box<[u8]>);
-
-impl KeptContext {
-    /// Packs `context`.
-    pub fn of(context: &BTreeMap<String, String>) -> Self {
-        let len = context.iter().map(|(k, v)| 8 + k.len() + v.len()).sum();
-        let mut packed = Vec::with_capacity(len);
-        for text in context.iter().flat_map(|(k, v)| [k, v]) {
-            // A context that large was refused long before; saturate rather than wrap.
-            packed.extend_from_slice(&u32::try_from(text.len()).unwrap_or(u32::MAX).to_le_bytes());
-            packed.extend_from_slice(text.as_bytes());
-        }
-        KeptContext(packed.into_boxed_slice())
-    }
-
-    /// The pairs, in key order.
-    pub fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
-        let mut rest: &[u8] = &self.0;
-        let mut next_text = move || {
-            let (len, tail) = rest.split_first_chunk::<4>()?;
-            let (text, tail) = tail.split_at_checked(u32::from_le_bytes(*len) as usize)?;
-            rest = tail;
-            std::str::from_utf8(text).ok()
-        };
-        std::iter::from_fn(move || Some((next_text()?, next_text()?)))
-    }
-}
-
-impl From<&BTreeMap<String, String>> for KeptContext {
-    fn from(context: &BTreeMap<String, String>) -> Self {
-        KeptContext::of(context)
-    }
-}
-
-impl std::fmt::Debug for KeptContext {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_map().entries(self.pairs()).finish()
-    }
-}
-
-impl Serialize for KeptContext {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_map(self.pairs())
-    }
 }
 
 impl Default for RequestParameters {

@@ -13,7 +13,7 @@ use aes_gcm::{Aes256Gcm, Nonce};
 use hkdf::Hkdf;
 use hmac::{Hmac, KeyInit as HmacKeyInit, Mac};
 use kmsim::bytes::SecretBytes;
-use kmsim::kms::crypto::{encode_context, open, seal, DerivedKeys};
+use kmsim::kms::crypto::{encode_context, open, seal, DerivedKeys, EMPTY_CONTEXT};
 use proptest::prelude::*;
 use sha2::Sha256;
 use std::collections::BTreeMap;
@@ -71,10 +71,10 @@ proptest! {
         fresh in prop::array::uniform12(any::<u8>()),
     ) {
         let keys = DerivedKeys::derive(&SecretBytes::new(material.to_vec()), &arn, version).unwrap();
-        let ours = seal(&keys, &plaintext, &context, &fresh).unwrap();
+        let ours = seal(&keys, &plaintext, &encode_context(&context), &fresh).unwrap();
         let theirs = reference_seal(&material, &arn, version, &plaintext, &context, &fresh);
         prop_assert_eq!(&ours, &theirs);
-        let opened = open(&keys, &theirs, &context).unwrap();
+        let opened = open(&keys, &theirs, &encode_context(&context)).unwrap();
         prop_assert_eq!(opened.expose(), plaintext.as_slice());
     }
 
@@ -87,12 +87,12 @@ proptest! {
         let arn = "arn:aws:kms:us-east-1:123456789012:key/one";
         let other = "arn:aws:kms:us-east-1:123456789012:key/two";
         let keys = DerivedKeys::derive(&SecretBytes::new(material.to_vec()), arn, 1).unwrap();
-        let blob = seal(&keys, &plaintext, &BTreeMap::new(), &[0; 12]).unwrap();
+        let blob = seal(&keys, &plaintext, EMPTY_CONTEXT, &[0; 12]).unwrap();
         let other_key = DerivedKeys::derive(&SecretBytes::new(material.to_vec()), other, 1).unwrap();
         let other_version = DerivedKeys::derive(&SecretBytes::new(material.to_vec()), arn, 2).unwrap();
-        prop_assert!(open(&other_key, &blob, &BTreeMap::new()).is_err());
-        prop_assert!(open(&other_version, &blob, &BTreeMap::new()).is_err());
-        prop_assert!(open(&keys, &blob, &BTreeMap::new()).is_ok());
+        prop_assert!(open(&other_key, &blob, EMPTY_CONTEXT).is_err());
+        prop_assert!(open(&other_version, &blob, EMPTY_CONTEXT).is_err());
+        prop_assert!(open(&keys, &blob, EMPTY_CONTEXT).is_ok());
     }
 }
 
@@ -103,11 +103,11 @@ fn largest_plaintext_round_trips_and_matches() {
     let context: BTreeMap<String, String> = [("a".to_string(), "b".to_string())].into();
     let plaintext: Vec<u8> = (0..4096u32).map(|i| (i * 7) as u8).collect();
     let keys = DerivedKeys::derive(&SecretBytes::new(material.to_vec()), arn, 9).unwrap();
-    let blob = seal(&keys, &plaintext, &context, &[3; 12]).unwrap();
+    let blob = seal(&keys, &plaintext, &encode_context(&context), &[3; 12]).unwrap();
     assert_eq!(blob, reference_seal(&material, arn, 9, &plaintext, &context, &[3; 12]));
-    assert_eq!(open(&keys, &blob, &context).unwrap().expose(), plaintext.as_slice());
+    assert_eq!(open(&keys, &blob, &encode_context(&context)).unwrap().expose(), plaintext.as_slice());
     let mut tampered = blob.clone();
     let last = tampered.len() - 1;
     tampered[last] ^= 1;
-    assert!(open(&keys, &tampered, &context).is_err());
+    assert!(open(&keys, &tampered, &encode_context(&context)).is_err());
 }

@@ -166,8 +166,9 @@ fn direct_keys() -> kmsim::kms::crypto::DerivedKeys {
         .expect("derive")
 }
 
-fn direct_context() -> BTreeMap<String, String> {
-    BTreeMap::from([("purpose".to_string(), "fuzz".to_string())])
+/// The canonical encoding of `{"purpose": "fuzz"}`.
+fn direct_context() -> Vec<u8> {
+    kmsim::kms::crypto::encode_context(&BTreeMap::from([("purpose".to_string(), "fuzz".to_string())]))
 }
 
 fn direct_blob() -> Vec<u8> {

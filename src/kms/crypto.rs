@@ -197,11 +197,14 @@ pub fn encode_context(context: &BTreeMap<String, String>) -> Vec<u8> {
     out
 }
 
+/// The canonical encoding of the empty context.
+pub const EMPTY_CONTEXT: &[u8] = &[0, 0];
+
 fn encoded_context_len(context: &BTreeMap<String, String>) -> usize {
     2 + context.iter().map(|(k, v)| 4 + k.len() + v.len()).sum::<usize>()
 }
 
-/// Appends the canonical encoding to `out` (one buffer for header and context on the hot path).
+/// Appends the canonical encoding to `out`.
 fn encode_context_into(out: &mut Vec<u8>, context: &BTreeMap<String, String>) {
     push_u16(out, context.len());
     // BTreeMap<String, _> iterates in byte order of the keys.
@@ -217,6 +220,52 @@ fn push_u16(out: &mut Vec<u8>, n: usize) {
     // Callers validate lengths first; saturate rather than wrap if one did not.
     let n = u16::try_from(n).unwrap_or(u16::MAX);
     out.extend_from_slice(&n.to_be_bytes());
+}
+
+/// An encryption context in its canonical encoding ([`encode_context`]),
+/// computed once per call: it is the AAD the cipher binds and the form the
+/// audit trail keeps (one allocation per event, written as the JSON object
+/// it was when the trail is read).
+#[derive(Clone, PartialEq, Eq)]
+pub struct EncodedContext(Box<[u8]>);
+
+impl EncodedContext {
+    /// Encodes `context`; `None` if it is too large for the encoding's
+    /// 16-bit lengths (far beyond the 8,192-byte limit requests are held to).
+    pub fn new(context: &BTreeMap<String, String>) -> Option<Self> {
+        let fits = u16::try_from(context.len()).is_ok()
+            && context.iter().all(|(k, v)| u16::try_from(k.len().max(v.len())).is_ok());
+        fits.then(|| EncodedContext(encode_context(context).into_boxed_slice()))
+    }
+
+    /// The encoding's bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+
+    /// The pairs, in key order.
+    pub fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
+        let mut rest = self.0.get(2..).unwrap_or_default();
+        let mut next_text = move || {
+            let (len, tail) = rest.split_first_chunk::<2>()?;
+            let (text, tail) = tail.split_at_checked(usize::from(u16::from_be_bytes(*len)))?;
+            rest = tail;
+            std::str::from_utf8(text).ok()
+        };
+        std::iter::from_fn(move || Some((next_text()?, next_text()?)))
+    }
+}
+
+impl std::fmt::Debug for EncodedContext {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_map().entries(self.pairs()).finish()
+    }
+}
+
+impl serde::Serialize for EncodedContext {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.pairs())
+    }
 }
 
 /// The parsed header of a blob.
@@ -261,17 +310,11 @@ fn split_blob(blob: &[u8]) -> Result<BlobParts<'_>, AwsError> {
 }
 
 /// Encrypts `plaintext` under a backing key version (whose header `keys`
-/// carries), binding `context`. `fresh` is 12 random bytes from the
-/// simulator's entropy source.
-pub fn seal(
-    keys: &DerivedKeys,
-    plaintext: &[u8],
-    context: &BTreeMap<String, String>,
-    fresh: &[u8; IV_LEN],
-) -> Result<Vec<u8>, AwsError> {
-    let context_bytes = encode_context(context);
+/// carries), binding `context` (its canonical encoding). `fresh` is 12
+/// random bytes from the simulator's entropy source.
+pub fn seal(keys: &DerivedKeys, plaintext: &[u8], context: &[u8], fresh: &[u8; IV_LEN]) -> Result<Vec<u8>, AwsError> {
     let mut mac = keys.iv_mac_after_header.clone();
-    mac.update(&context_bytes);
+    mac.update(context);
     mac.update(fresh);
     mac.update(plaintext);
     let digest = mac.finalize().into_bytes();
@@ -284,16 +327,16 @@ pub fn seal(
     let body_start = blob.len();
     blob.extend_from_slice(plaintext);
     let body = blob.get_mut(body_start..).ok_or_else(AwsError::invalid_ciphertext)?;
-    let tag = keys.seal_in_place(&iv, &context_bytes, body);
+    let tag = keys.seal_in_place(&iv, context, body);
     blob.extend_from_slice(&tag);
     Ok(blob)
 }
 
-/// Decrypts a blob whose header has been resolved to `keys`. Every failure is
-/// the same `InvalidCiphertextException`.
-pub fn open(keys: &DerivedKeys, blob: &[u8], context: &BTreeMap<String, String>) -> Result<SecretBytes, AwsError> {
+/// Decrypts a blob whose header has been resolved to `keys`, with `context`
+/// in its canonical encoding. Every failure is the same `InvalidCiphertextException`.
+pub fn open(keys: &DerivedKeys, blob: &[u8], context: &[u8]) -> Result<SecretBytes, AwsError> {
     let parts = split_blob(blob)?;
-    if parts.header_bytes != keys.header.as_slice() {
+    if !crate::policy::compare::same_bytes(parts.header_bytes, &keys.header) {
         return Err(AwsError::invalid_ciphertext());
     }
     let (body, tag) = parts
@@ -302,7 +345,7 @@ pub fn open(keys: &DerivedKeys, blob: &[u8], context: &BTreeMap<String, String>)
         .ok_or_else(AwsError::invalid_ciphertext)?;
     let iv: &[u8; IV_LEN] = parts.iv.try_into().map_err(|_| AwsError::invalid_ciphertext())?;
     let mut plaintext = SecretBytes::new(body.to_vec());
-    if keys.open_in_place(iv, &encode_context(context), plaintext.expose_mut(), tag) {
+    if keys.open_in_place(iv, context, plaintext.expose_mut(), tag) {
         Ok(plaintext)
     } else {
         Err(AwsError::invalid_ciphertext())
@@ -321,7 +364,11 @@ mod tests {
         DerivedKeys::derive(&SecretBytes::new(vec![byte; 32]), arn, version).unwrap()
     }
 
-    fn ctx(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    fn ctx(pairs: &[(&str, &str)]) -> Vec<u8> {
+        encode_context(&map(pairs))
+    }
+
+    fn map(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
         pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
     }
 
@@ -341,8 +388,18 @@ mod tests {
 
     #[test]
     fn context_encoding_is_unambiguous() {
-        assert_ne!(encode_context(&ctx(&[("ab", "c")])), encode_context(&ctx(&[("a", "bc")])));
-        assert_eq!(encode_context(&ctx(&[])), vec![0, 0]);
+        assert_ne!(ctx(&[("ab", "c")]), ctx(&[("a", "bc")]));
+        assert_eq!(ctx(&[]), EMPTY_CONTEXT);
+    }
+
+    #[test]
+    fn encoded_context_reads_back_its_pairs() {
+        let pairs = [("", "empty key"), ("a", ""), ("z", "last"), ("é", "ünï")];
+        let encoded = EncodedContext::new(&map(&pairs)).unwrap();
+        assert_eq!(encoded.as_bytes(), ctx(&pairs));
+        assert_eq!(encoded.pairs().collect::<Vec<_>>(), pairs);
+        assert_eq!(format!("{encoded:?}"), format!("{:?}", map(&pairs)));
+        assert!(EncodedContext::new(&map(&[("k", &"v".repeat(70_000))])).is_none());
     }
 
     #[test]

@@ -1,10 +1,10 @@
 //! Cryptographic operations: Encrypt, Decrypt, ReEncrypt, GenerateDataKey(WithoutPlaintext), GenerateRandom.
 
 use super::kms_operation;
-use crate::audit::{KeptContext, RequestParameters, Text};
+use crate::audit::{RequestParameters, Text};
 use crate::bytes::{Blob, SecretBytes};
 use crate::error::{AwsError, AwsResult, ErrorCode};
-use crate::kms::crypto::{self, DerivedKeys};
+use crate::kms::crypto::{self, DerivedKeys, EncodedContext, EMPTY_CONTEXT};
 use crate::kms::model::Key;
 use crate::kms::resolve::{require_state, Use};
 use crate::kms::validate;
@@ -45,11 +45,42 @@ fn algorithm_text(algorithm: Option<String>) -> Text {
     }
 }
 
-/// The request's context (empty when it has none), validated.
-fn request_context(context: Option<&BTreeMap<String, String>>) -> AwsResult<&BTreeMap<String, String>> {
+/// The request's context (empty when it has none), validated, and its
+/// canonical encoding (`encoded`, made once for the cipher and the trail).
+fn request_context<'a>(
+    context: Option<&'a BTreeMap<String, String>>,
+    encoded: Option<&'a EncodedContext>,
+) -> AwsResult<(&'a BTreeMap<String, String>, &'a [u8])> {
     let context = context.unwrap_or(&NO_CONTEXT);
     validate::encryption_context(context)?;
-    Ok(context)
+    // A valid context always encodes; its absence is the empty encoding.
+    let bytes = match encoded {
+        Some(e) => e.as_bytes(),
+        None if context.is_empty() => EMPTY_CONTEXT,
+        None => return Err(AwsError::validation("The encryption context is too large")),
+    };
+    Ok((context, bytes))
+}
+
+/// The `requestParameters` of Encrypt and Decrypt: the request's own values,
+/// written as JSON when read.
+fn crypto_parameters(
+    key_id: Option<String>,
+    context: Option<&BTreeMap<String, String>>,
+    encoded: Option<EncodedContext>,
+    algorithm: Option<String>,
+) -> RequestParameters {
+    match (context, encoded) {
+        // Only a context far past the size limit has no encoding: keep it as JSON.
+        (Some(context), None) => RequestParameters::Json(crate::audit::raw_parameters(&serde_json::json!({
+            "keyId": key_id, "encryptionContext": context, "encryptionAlgorithm": algorithm_text(algorithm),
+        }))),
+        (_, encoded) => RequestParameters::Crypto {
+            key_id,
+            encryption_context: encoded,
+            encryption_algorithm: algorithm_text(algorithm),
+        },
+    }
 }
 
 fn dry_run_done() -> AwsError {
@@ -92,12 +123,7 @@ fn derived(key: &Key, version: Option<u32>) -> AwsResult<&DerivedKeys> {
 }
 
 /// Encrypts under the key's current material (the caller has authorized and checked state).
-fn seal_with(
-    sim: &mut Simulator,
-    arn: &str,
-    plaintext: &[u8],
-    context: &BTreeMap<String, String>,
-) -> AwsResult<Vec<u8>> {
+fn seal_with(sim: &mut Simulator, arn: &str, plaintext: &[u8], context: &[u8]) -> AwsResult<Vec<u8>> {
     let mut fresh = [0u8; 12];
     sim.random_bytes(&mut fresh)?;
     let key = sim.kms.key(arn)?;
@@ -151,13 +177,10 @@ fn encrypt(
     req: EncryptRequest,
     audit: &mut AuditDraft,
 ) -> AwsResult<EncryptResponse> {
-    let result = encrypt_request(sim, ctx, &req, audit);
-    // The request's own fields become the audit record, written as JSON only when read.
-    audit.request_parameters_kept = Some(RequestParameters::Crypto {
-        key_id: Some(req.key_id),
-        encryption_context: req.encryption_context.as_ref().map(KeptContext::of),
-        encryption_algorithm: algorithm_text(req.encryption_algorithm),
-    });
+    let encoded = req.encryption_context.as_ref().and_then(EncodedContext::new);
+    let result = encrypt_request(sim, ctx, &req, encoded.as_ref(), audit);
+    audit.request_parameters_kept =
+        Some(crypto_parameters(Some(req.key_id), req.encryption_context.as_ref(), encoded, req.encryption_algorithm));
     result
 }
 
@@ -165,13 +188,14 @@ fn encrypt_request(
     sim: &mut Simulator,
     ctx: &CallContext,
     req: &EncryptRequest,
+    encoded: Option<&EncodedContext>,
     audit: &mut AuditDraft,
 ) -> AwsResult<EncryptResponse> {
     validate::blob_length("plaintext", req.plaintext.len(), 1, 4096)?;
     let grant_tokens = req.grant_tokens.as_deref().unwrap_or_default();
     validate::grant_tokens(grant_tokens)?;
     check_algorithm("encryptionAlgorithm", req.encryption_algorithm.as_deref())?;
-    let context = request_context(req.encryption_context.as_ref())?;
+    let (context, context_bytes) = request_context(req.encryption_context.as_ref(), encoded)?;
     let resolved = sim.kms.resolve(ctx, &req.key_id, true)?;
     let key = sim.kms.key(&resolved.arn)?;
     authorize_crypto(sim, ctx, "kms:Encrypt", key, context, grant_tokens, resolved.via_alias.as_deref(), audit)?;
@@ -179,7 +203,7 @@ fn encrypt_request(
     if req.dry_run == Some(true) {
         return Err(dry_run_done());
     }
-    let blob = seal_with(sim, &resolved.arn, req.plaintext.expose(), context)?;
+    let blob = seal_with(sim, &resolved.arn, req.plaintext.expose(), context_bytes)?;
     Ok(EncryptResponse {
         ciphertext_blob: Blob(blob),
         key_id: resolved.arn,
@@ -235,7 +259,7 @@ fn open_blob(
     action: &str,
     blob: &[u8],
     key_id: Option<&str>,
-    context: &BTreeMap<String, String>,
+    (context, context_bytes): (&BTreeMap<String, String>, &[u8]),
     grant_tokens: &[String],
     audit: &mut AuditDraft,
 ) -> AwsResult<(String, SecretBytes)> {
@@ -259,7 +283,7 @@ fn open_blob(
     };
     authorize_crypto(sim, ctx, action, key, context, grant_tokens, via_alias.as_deref(), audit)?;
     require_state(key, Use::Crypto)?;
-    let plaintext = crypto::open(derived(key, Some(header.version))?, blob, context)?;
+    let plaintext = crypto::open(derived(key, Some(header.version))?, blob, context_bytes)?;
     Ok((key.arn.clone(), plaintext))
 }
 
@@ -269,12 +293,10 @@ fn decrypt(
     req: DecryptRequest,
     audit: &mut AuditDraft,
 ) -> AwsResult<DecryptResponse> {
-    let result = decrypt_request(sim, ctx, &req, audit);
-    audit.request_parameters_kept = Some(RequestParameters::Crypto {
-        key_id: req.key_id,
-        encryption_context: req.encryption_context.as_ref().map(KeptContext::of),
-        encryption_algorithm: algorithm_text(req.encryption_algorithm),
-    });
+    let encoded = req.encryption_context.as_ref().and_then(EncodedContext::new);
+    let result = decrypt_request(sim, ctx, &req, encoded.as_ref(), audit);
+    audit.request_parameters_kept =
+        Some(crypto_parameters(req.key_id, req.encryption_context.as_ref(), encoded, req.encryption_algorithm));
     result
 }
 
@@ -282,12 +304,13 @@ fn decrypt_request(
     sim: &mut Simulator,
     ctx: &CallContext,
     req: &DecryptRequest,
+    encoded: Option<&EncodedContext>,
     audit: &mut AuditDraft,
 ) -> AwsResult<DecryptResponse> {
     let grant_tokens = req.grant_tokens.as_deref().unwrap_or_default();
     validate::grant_tokens(grant_tokens)?;
     check_algorithm("encryptionAlgorithm", req.encryption_algorithm.as_deref())?;
-    let context = request_context(req.encryption_context.as_ref())?;
+    let context = request_context(req.encryption_context.as_ref(), encoded)?;
     let (key_arn, plaintext) = open_blob(
         sim,
         ctx,
@@ -380,7 +403,7 @@ fn re_encrypt(
         "kms:ReEncryptFrom",
         &req.ciphertext_blob.0,
         req.source_key_id.as_deref(),
-        &source_context,
+        (&source_context, &crypto::encode_context(&source_context)),
         &grant_tokens,
         audit,
     )?;
@@ -399,7 +422,7 @@ fn re_encrypt(
     if req.dry_run == Some(true) {
         return Err(dry_run_done());
     }
-    let blob = seal_with(sim, &destination.arn, plaintext.expose(), &destination_context)?;
+    let blob = seal_with(sim, &destination.arn, plaintext.expose(), &crypto::encode_context(&destination_context))?;
     Ok(ReEncryptResponse {
         ciphertext_blob: Blob(blob),
         source_key_id: source_arn,
@@ -483,12 +506,19 @@ fn generate_data_key_inner(
     audit: &mut AuditDraft,
     action: &str,
 ) -> AwsResult<(Vec<u8>, SecretBytes, String)> {
-    let result = generate_data_key_request(sim, ctx, &req, audit, action);
-    audit.request_parameters_kept = Some(RequestParameters::DataKey {
-        key_id: req.key_id,
-        encryption_context: req.encryption_context.as_ref().map(KeptContext::of),
-        number_of_bytes: req.number_of_bytes,
-        key_spec: req.key_spec,
+    let encoded = req.encryption_context.as_ref().and_then(EncodedContext::new);
+    let result = generate_data_key_request(sim, ctx, &req, encoded.as_ref(), audit, action);
+    audit.request_parameters_kept = Some(match (&req.encryption_context, encoded) {
+        (Some(context), None) => RequestParameters::Json(crate::audit::raw_parameters(&json!({
+            "keyId": req.key_id, "encryptionContext": context,
+            "numberOfBytes": req.number_of_bytes, "keySpec": req.key_spec,
+        }))),
+        (_, encoded) => RequestParameters::DataKey {
+            key_id: req.key_id,
+            encryption_context: encoded,
+            number_of_bytes: req.number_of_bytes,
+            key_spec: req.key_spec,
+        },
     });
     result
 }
@@ -497,13 +527,14 @@ fn generate_data_key_request(
     sim: &mut Simulator,
     ctx: &CallContext,
     req: &GenerateDataKeyRequest,
+    encoded: Option<&EncodedContext>,
     audit: &mut AuditDraft,
     action: &str,
 ) -> AwsResult<(Vec<u8>, SecretBytes, String)> {
     let length = data_key_length(req)?;
     let grant_tokens = req.grant_tokens.as_deref().unwrap_or_default();
     validate::grant_tokens(grant_tokens)?;
-    let context = request_context(req.encryption_context.as_ref())?;
+    let (context, context_bytes) = request_context(req.encryption_context.as_ref(), encoded)?;
     let resolved = sim.kms.resolve(ctx, &req.key_id, true)?;
     let key = sim.kms.key(&resolved.arn)?;
     authorize_crypto(sim, ctx, action, key, context, grant_tokens, resolved.via_alias.as_deref(), audit)?;
@@ -513,7 +544,7 @@ fn generate_data_key_request(
     }
     let mut data_key = SecretBytes::zeroed(length);
     sim.random_bytes(data_key.expose_mut())?;
-    let blob = seal_with(sim, &resolved.arn, data_key.expose(), context)?;
+    let blob = seal_with(sim, &resolved.arn, data_key.expose(), context_bytes)?;
     Ok((blob, data_key, resolved.arn))
 }
 
