@@ -12,8 +12,9 @@ wasm-bindgen --target web --out-dir "$out" --out-name kmsim \
   "$root/target/wasm32-unknown-unknown/release/kmsim.wasm"
 wasm_opt="$root/node_modules/.bin/wasm-opt"
 if [ -x "$wasm_opt" ]; then
-  # Rust's wasm32 target emits these post-MVP features; wasm-opt must be told.
-  "$wasm_opt" -O3 --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  # Rust's wasm32 target emits these post-MVP features (SIMD128 because
+  # .cargo/config.toml enables it); wasm-opt must be told.
+  "$wasm_opt" -O3 --enable-simd --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
     --enable-mutable-globals --enable-reference-types --enable-multivalue \
     "$out/kmsim_bg.wasm" -o "$out/kmsim_bg.wasm.opt"
   mv "$out/kmsim_bg.wasm.opt" "$out/kmsim_bg.wasm"

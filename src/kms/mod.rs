@@ -4,6 +4,8 @@
 //! Operations are types implementing [`crate::simulator::Operation`], named as
 //! AWS names them; [`dispatch`] finds one by name for the JSON front ends.
 
+#[doc(hidden)]
+pub mod aes_vperm;
 pub mod crypto;
 pub mod managed;
 pub mod model;
