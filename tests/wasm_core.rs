@@ -149,7 +149,7 @@ fn kms_blobs_on_wasm_match_aes_gcm() {
         let fresh = [n as u8; 12];
         let plaintext: Vec<u8> = (0..len).map(|i| (i * 7 + n) as u8).collect();
         let keys = DerivedKeys::derive(&SecretBytes::new(material.to_vec()), arn, 3).unwrap();
-        let ours = seal(&keys, &plaintext, &context, &fresh).unwrap();
+        let ours = seal(&keys, &plaintext, &encode_context(&context), &fresh).unwrap();
 
         let hkdf = Hkdf::<Sha256>::new(Some(b"kmsim symmetric v1"), &material);
         let (mut enc, mut mac_key) = ([0u8; 32], [0u8; 32]);
@@ -175,6 +175,6 @@ fn kms_blobs_on_wasm_match_aes_gcm() {
         theirs.extend_from_slice(&body);
         theirs.extend_from_slice(&tag);
         assert_eq!(ours, theirs, "plaintext of {len} bytes");
-        assert_eq!(open(&keys, &theirs, &context).unwrap().expose(), plaintext.as_slice());
+        assert_eq!(open(&keys, &theirs, &encode_context(&context)).unwrap().expose(), plaintext.as_slice());
     }
 }
