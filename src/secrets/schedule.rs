@@ -13,6 +13,31 @@
 //! AWS rotates at any time in the window; kmsim rotates at its start (so a
 //! virtual clock always sees the same run), and reports the window's last
 //! second as `NextRotationDate`, "the latest date that rotation will occur".
+//!
+//! `cron(minutes hours day-of-month month day-of-week year)`, in UTC:
+//! - minutes must select only `0` (windows open on the hour);
+//! - minutes, hours, month and year take numbers, `*`, lists (`1,15`), ranges
+//!   (`1-5`) and increments (`0/6`, `*/6`, `8-20/4`); months also `JAN`–`DEC`;
+//!   years `1970`–`2199` (the year field `*` means every year);
+//! - day-of-month and day-of-week: exactly one of them is `?` (AWS refuses
+//!   values, `*` included, in both, and so does kmsim; both `?` too);
+//! - day-of-month: `1`–`31` with `*`, lists, ranges, increments (a month
+//!   without the day has no run), or, as the whole field, `L` (the last day
+//!   of the month), `nW` (the weekday, Monday to Friday, nearest day n without
+//!   leaving the month: a Saturday 1st moves to Monday the 3rd, a Sunday last
+//!   day back to the Friday; a month shorter than n has no run), `LW` (the
+//!   month's last weekday);
+//! - day-of-week: `1`–`7` with SUN = 1 (or `SUN`–`SAT`) with `*`, lists,
+//!   ranges, increments, or, as the whole field, `L` (the last day of the
+//!   week, Saturday), `nL` (the month's last day n: `6L`, `FRIL`), `n#k` (the
+//!   k-th day n of the month, k `1`–`5`: `6#3`, `FRI#3`; a month without a
+//!   fifth one has no run on `n#5`).
+//!
+//! Anything else (`L` or `#` in a list or range, `L-3`, `8#1`, `1#6`, `L` or
+//! `W` outside the day fields, `?` outside them, a sign on a number) is
+//! refused with `InvalidParameterException`. The Secrets Manager user guide
+//! lists `L` and `#` for the day fields; `W`/`LW` follow the cron reference
+//! shared by EventBridge and other AWS services.
 
 use super::model::{RotationRules, SecretsState};
 use crate::audit::AuditResource;
@@ -47,15 +72,47 @@ pub(crate) struct Rules {
     window_ms: i64,
 }
 
-/// `cron(minutes hours day-of-month month day-of-week year)`, each field a set.
+/// `cron(minutes hours day-of-month month day-of-week year)`. Minutes, hours,
+/// months and years are sets; the two day fields have their own special forms
+/// (one of them is always `?`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Cron {
     minutes: Vec<bool>,
     hours: Vec<bool>,
-    days: Option<Vec<bool>>,
+    days: MonthDays,
     months: Vec<bool>,
-    weekdays: Option<Vec<bool>>,
+    weekdays: WeekDays,
     years: Option<Vec<bool>>,
+}
+
+/// The day-of-month field.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum MonthDays {
+    /// `?`: the day-of-week field decides.
+    Any,
+    /// Days by number (`*`, lists, ranges, increments); a month without one
+    /// of them (the 31st in April) has no run on it.
+    Set(Vec<bool>),
+    /// `L`: the month's last day.
+    Last,
+    /// `LW`: the month's last weekday (Monday to Friday).
+    LastWeekday,
+    /// `nW`: the weekday nearest day n without leaving the month.
+    NearestWeekday(i64),
+}
+
+/// The day-of-week field, SUN = 1 … SAT = 7.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum WeekDays {
+    /// `?`: the day-of-month field decides.
+    Any,
+    /// Days of the week (`*`, names, lists, ranges, increments; `L` alone is
+    /// the week's last day, Saturday).
+    Set(Vec<bool>),
+    /// `nL`: the month's last day-of-week n (`6L`, `FRIL`: its last Friday).
+    Last(i64),
+    /// `n#k`: the month's k-th day-of-week n (`6#3`: its third Friday).
+    Nth(i64, i64),
 }
 
 fn invalid(what: &str) -> AwsError {
@@ -65,37 +122,64 @@ fn invalid(what: &str) -> AwsError {
 const MONTHS: [&str; 12] = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"];
 const WEEKDAYS: [&str; 7] = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
 
-fn value(text: &str, names: &[&str], offset: usize) -> Option<usize> {
-    if let Ok(n) = text.parse::<usize>() {
-        return Some(n);
+/// A plain decimal number (no sign, no spaces: `str::parse` alone takes `+5`).
+fn number(text: &str) -> Option<usize> {
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
     }
-    names.iter().position(|n| n.eq_ignore_ascii_case(text)).map(|i| i + offset)
+    text.parse().ok()
 }
 
-/// Parses one field into a membership table over `min..=max`; `None` for `?`.
-fn field(text: &str, min: usize, max: usize, names: &[&str], offset: usize) -> AwsResult<Option<Vec<bool>>> {
-    if text == "?" {
-        return Ok(None);
+fn value(text: &str, names: &[&str], offset: usize) -> Option<usize> {
+    number(text).or_else(|| names.iter().position(|n| n.eq_ignore_ascii_case(text)).map(|i| i + offset))
+}
+
+/// `text` without a final `c` (either case).
+fn strip_suffix_ci(text: &str, c: u8) -> Option<&str> {
+    match text.as_bytes().last() {
+        Some(last) if last.eq_ignore_ascii_case(&c) => text.get(..text.len() - 1),
+        _ => None,
+    }
+}
+
+/// Parses one field of values, names, `*`, lists, ranges and increments into
+/// a membership table over `min..=max`. The special characters (`?`, `L`,
+/// `W`, `#`) are the day fields' business: they are refused here by name.
+fn field(text: &str, name: &str, min: usize, max: usize, names: &[&str], offset: usize) -> AwsResult<Vec<bool>> {
+    let bad = || invalid(&format!("`{text}` is not a valid {name} field"));
+    if text.contains('?') {
+        return Err(invalid(&if name.starts_with("day-") {
+            format!("`{text}`: ? must be the whole {name} field")
+        } else {
+            format!("? is allowed only in day-of-month or day-of-week, not in the {name} field")
+        }));
+    }
+    if text.contains('#') {
+        return Err(invalid(&format!("# is allowed only in day-of-week, not in the {name} field")));
+    }
+    // Month and day names hold letters (JUL, WED): only fields without names
+    // can blame a stray L or W.
+    if names.is_empty() && text.bytes().any(|b| matches!(b.to_ascii_uppercase(), b'L' | b'W')) {
+        return Err(invalid(&format!(
+            "`{text}` in the {name} field: L and W are allowed only in day-of-month (L, LW, nW) and L in day-of-week (L, nL)"
+        )));
     }
     let mut set = vec![false; max + 1];
     for part in text.split(',') {
         let (range, step) = match part.split_once('/') {
-            Some((r, s)) => (r, s.parse::<usize>().ok().filter(|s| *s > 0).ok_or_else(|| invalid(text))?),
+            Some((r, s)) => (r, number(s).filter(|s| *s > 0).ok_or_else(bad)?),
             None => (part, 1),
         };
         let (lo, hi) = if range == "*" {
             (min, max)
         } else if let Some((a, b)) = range.split_once('-') {
-            (
-                value(a, names, offset).ok_or_else(|| invalid(text))?,
-                value(b, names, offset).ok_or_else(|| invalid(text))?,
-            )
+            (value(a, names, offset).ok_or_else(bad)?, value(b, names, offset).ok_or_else(bad)?)
         } else {
-            let v = value(range, names, offset).ok_or_else(|| invalid(text))?;
+            let v = value(range, names, offset).ok_or_else(bad)?;
             (v, if part.contains('/') { max } else { v })
         };
         if lo < min || hi > max || lo > hi {
-            return Err(invalid(text));
+            return Err(bad());
         }
         let mut v = lo;
         while v <= hi {
@@ -109,11 +193,128 @@ fn field(text: &str, min: usize, max: usize, names: &[&str], offset: usize) -> A
             }
         }
     }
-    Ok(Some(set))
+    Ok(set)
+}
+
+/// The day-of-month field: `?`, `L`, `LW`, `nW`, or a set of days. The special
+/// forms stand alone (`1,L`, `L-2`, `1-5W` are refused).
+fn month_days(text: &str) -> AwsResult<MonthDays> {
+    if text == "?" {
+        return Ok(MonthDays::Any);
+    }
+    if text.eq_ignore_ascii_case("L") {
+        return Ok(MonthDays::Last);
+    }
+    if text.eq_ignore_ascii_case("LW") {
+        return Ok(MonthDays::LastWeekday);
+    }
+    if let Some(day) = strip_suffix_ci(text, b'W') {
+        let day = number(day).filter(|d| (1..=31).contains(d)).ok_or_else(|| {
+            invalid(&format!("`{text}`: W takes a single day of the month, 1 to 31 (as in 15W), or L (LW)"))
+        })?;
+        return Ok(MonthDays::NearestWeekday(i64::try_from(day).unwrap_or(1)));
+    }
+    if text.bytes().any(|b| matches!(b.to_ascii_uppercase(), b'L' | b'W')) {
+        return Err(invalid(&format!("`{text}`: L, LW and nW must be the whole day-of-month field")));
+    }
+    field(text, "day-of-month", 1, 31, &[], 0).map(MonthDays::Set)
+}
+
+/// A day of the week, 1–7 or SUN–SAT.
+fn weekday(text: &str) -> Option<i64> {
+    value(text, &WEEKDAYS, 1).filter(|d| (1..=7).contains(d)).and_then(|d| i64::try_from(d).ok())
+}
+
+/// The day-of-week field: `?`, `L` (Saturday), `nL`, `n#k`, or a set of days.
+/// `nL` and `n#k` stand alone (`2#1,6#3` and `1-5L` are refused).
+fn week_days(text: &str) -> AwsResult<WeekDays> {
+    if text == "?" {
+        return Ok(WeekDays::Any);
+    }
+    if text.eq_ignore_ascii_case("L") {
+        let mut saturday = vec![false; 8];
+        if let Some(slot) = saturday.get_mut(7) {
+            *slot = true;
+        }
+        return Ok(WeekDays::Set(saturday));
+    }
+    if let Some((day, nth)) = text.split_once('#') {
+        let day = weekday(day);
+        let nth = number(nth).filter(|k| (1..=5).contains(k)).and_then(|k| i64::try_from(k).ok());
+        return match (day, nth) {
+            (Some(day), Some(nth)) => Ok(WeekDays::Nth(day, nth)),
+            _ => Err(invalid(&format!(
+                "`{text}`: # takes one day of the week (1-7 or SUN-SAT) and an occurrence 1 to 5, as in 6#3, as the whole day-of-week field"
+            ))),
+        };
+    }
+    if let Some(day) = strip_suffix_ci(text, b'L') {
+        return weekday(day).map(WeekDays::Last).ok_or_else(|| {
+            invalid(&format!(
+                "`{text}`: L takes a single day of the week (1-7 or SUN-SAT, as in 6L) as the whole day-of-week field"
+            ))
+        });
+    }
+    // No day name holds an L: any left is misplaced.
+    if text.bytes().any(|b| b.eq_ignore_ascii_case(&b'L')) {
+        return Err(invalid(&format!("`{text}`: L and nL must be the whole day-of-week field")));
+    }
+    field(text, "day-of-week", 1, 7, &WEEKDAYS, 1).map(WeekDays::Set)
 }
 
 fn member(set: &[bool], v: i64) -> bool {
     usize::try_from(v).ok().and_then(|i| set.get(i)).copied().unwrap_or(false)
+}
+
+fn days_in_month(year: i64, month: i64) -> i64 {
+    match month {
+        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// The weekday (Monday to Friday) nearest `day` without leaving the month:
+/// a Saturday moves back to Friday, unless it is the 1st (then on to Monday
+/// the 3rd); a Sunday moves on to Monday, unless it is the month's last day
+/// (then back to Friday). `weekday_of_day` is `day`'s day of the week.
+fn nearest_weekday(day: i64, weekday_of_day: i64, last: i64) -> i64 {
+    match weekday_of_day {
+        7 if day == 1 => 3,
+        7 => day - 1,
+        1 if day == last => day - 2,
+        1 => day + 1,
+        _ => day,
+    }
+}
+
+impl MonthDays {
+    /// Whether day `d` of a month of `last` days matches; `weekday` is its day
+    /// of the week (SUN = 1).
+    fn matches(&self, d: i64, weekday: i64, last: i64) -> bool {
+        // The day of the week of day `n` of the same month.
+        let weekday_of = |n: i64| (weekday - 1 + n - d).rem_euclid(7) + 1;
+        match self {
+            MonthDays::Any => true,
+            MonthDays::Set(set) => member(set, d),
+            MonthDays::Last => d == last,
+            MonthDays::LastWeekday => d == nearest_weekday(last, weekday_of(last), last),
+            MonthDays::NearestWeekday(n) => *n <= last && d == nearest_weekday(*n, weekday_of(*n), last),
+        }
+    }
+}
+
+impl WeekDays {
+    /// Whether day `d` (a `weekday`, SUN = 1) of a month of `last` days matches.
+    fn matches(&self, d: i64, weekday: i64, last: i64) -> bool {
+        match self {
+            WeekDays::Any => true,
+            WeekDays::Set(set) => member(set, weekday),
+            WeekDays::Last(w) => weekday == *w && d + 7 > last,
+            WeekDays::Nth(w, k) => weekday == *w && (d - 1) / 7 + 1 == *k,
+        }
+    }
 }
 
 impl Cron {
@@ -122,14 +323,22 @@ impl Cron {
         let [mi, h, dom, mo, dow, y] = fields.as_slice() else {
             return Err(invalid("a cron expression has six fields"));
         };
-        let all = |o: Option<Vec<bool>>| o.ok_or_else(|| invalid("? is allowed only in day-of-month or day-of-week"));
+        let days = month_days(dom)?;
+        let weekdays = week_days(dow)?;
+        match (&days, &weekdays) {
+            (MonthDays::Any, WeekDays::Any) => {
+                return Err(invalid("day-of-month and day-of-week can't both be ?: one of them needs a value"))
+            }
+            (MonthDays::Any, _) | (_, WeekDays::Any) => {}
+            _ => return Err(invalid("you can't specify both day-of-month and day-of-week: use ? in one of them")),
+        }
         Ok(Cron {
-            minutes: all(field(mi, 0, 59, &[], 0)?)?,
-            hours: all(field(h, 0, 23, &[], 0)?)?,
-            days: field(dom, 1, 31, &[], 0)?,
-            months: all(field(mo, 1, 12, &MONTHS, 1)?)?,
-            weekdays: field(dow, 1, 7, &WEEKDAYS, 1)?,
-            years: if *y == "*" { None } else { field(y, 1970, 2199, &[], 0)? },
+            minutes: field(mi, "minutes", 0, 59, &[], 0)?,
+            hours: field(h, "hours", 0, 23, &[], 0)?,
+            days,
+            months: field(mo, "month", 1, 12, &MONTHS, 1)?,
+            weekdays,
+            years: if *y == "*" { None } else { Some(field(y, "year", 1970, 2199, &[], 0)?) },
         })
     }
 
@@ -139,10 +348,11 @@ impl Cron {
         for day in first_day..first_day + 5 * 366 {
             let (y, m, d) = crate::clock::civil_from_days(day);
             let weekday = (day + 4).rem_euclid(7) + 1; // 1970-01-01 was a Thursday; SUN = 1
-            let day_ok = self.days.as_ref().is_none_or(|s| member(s, d))
-                && self.weekdays.as_ref().is_none_or(|s| member(s, weekday))
-                && member(&self.months, m)
-                && self.years.as_ref().is_none_or(|s| member(s, y));
+            let last = days_in_month(y, m);
+            let day_ok = member(&self.months, m)
+                && self.years.as_ref().is_none_or(|s| member(s, y))
+                && self.days.matches(d, weekday, last)
+                && self.weekdays.matches(d, weekday, last);
             if !day_ok {
                 continue;
             }
@@ -409,6 +619,120 @@ mod tests {
         assert_eq!(mondays.next_after(Timestamp::DEFAULT_START).unwrap().to_iso8601(), "2025-01-06T08:30:00Z");
         assert!(Cron::parse("0 16 * *").is_err());
         assert!(Cron::parse("61 16 ? * * *").is_err());
+    }
+
+    /// The runs of `expr` after `from`, in order.
+    fn runs(expr: &str, from: &str, count: usize) -> Vec<String> {
+        let cron = Cron::parse(expr).unwrap_or_else(|e| panic!("{expr}: {}", e.message));
+        let mut t = at(from);
+        let mut out = Vec::new();
+        for _ in 0..count {
+            t = cron.next_after(t).unwrap();
+            out.push(t.to_iso8601());
+        }
+        out
+    }
+
+    #[test]
+    fn cron_l_in_day_of_month_is_the_last_day_in_leap_and_common_years() {
+        assert_eq!(
+            runs("0 8 L * ? *", "2024-02-01T00:00:00Z", 3),
+            ["2024-02-29T08:00:00Z", "2024-03-31T08:00:00Z", "2024-04-30T08:00:00Z"]
+        );
+        assert_eq!(runs("0 8 L * ? *", "2025-02-01T00:00:00Z", 2), ["2025-02-28T08:00:00Z", "2025-03-31T08:00:00Z"]);
+        // 2100 is not a leap year; 2000 was.
+        assert_eq!(runs("0 8 L FEB ? *", "2099-12-31T00:00:00Z", 1), ["2100-02-28T08:00:00Z"]);
+        assert_eq!(runs("0 8 l 2 ? *", "2000-01-01T00:00:00Z", 1), ["2000-02-29T08:00:00Z"]);
+        // Strictly after: from the run itself, the next month's.
+        assert_eq!(runs("0 8 L * ? *", "2024-02-29T08:00:00Z", 1), ["2024-03-31T08:00:00Z"]);
+    }
+
+    #[test]
+    fn cron_hash_is_the_kth_weekday_of_the_month() {
+        // Third Friday (FRI = 6): January 2025 has Fridays 3, 10, 17, …
+        let third_fridays = ["2025-01-17T00:00:00Z", "2025-02-21T00:00:00Z", "2025-03-21T00:00:00Z"];
+        assert_eq!(runs("0 0 ? * 6#3 *", "2025-01-01T00:00:00Z", 3), third_fridays);
+        assert_eq!(runs("0 0 ? * FRI#3 *", "2025-01-01T00:00:00Z", 3), third_fridays);
+        assert_eq!(runs("0 0 ? * SUN#1 *", "2025-01-01T00:00:00Z", 1), ["2025-01-05T00:00:00Z"]);
+        // A fifth Monday: only March, June, September and December 2025 have one.
+        assert_eq!(
+            runs("0 0 ? * 2#5 *", "2025-01-01T00:00:00Z", 4),
+            ["2025-03-31T00:00:00Z", "2025-06-30T00:00:00Z", "2025-09-29T00:00:00Z", "2025-12-29T00:00:00Z"]
+        );
+    }
+
+    #[test]
+    fn cron_l_in_day_of_week_is_the_last_such_day_or_saturday() {
+        // Last Friday: January 31st and February 28th 2025.
+        let last_fridays = ["2025-01-31T10:00:00Z", "2025-02-28T10:00:00Z", "2025-03-28T10:00:00Z"];
+        assert_eq!(runs("0 10 ? * 6L *", "2025-01-01T00:00:00Z", 3), last_fridays);
+        assert_eq!(runs("0 10 ? * FRIL *", "2025-01-01T00:00:00Z", 3), last_fridays);
+        assert_eq!(runs("0 10 ? * 2L *", "2025-01-01T00:00:00Z", 1), ["2025-01-27T10:00:00Z"]);
+        // `L` alone is the week's last day, Saturday (7): 2025-01-01 was a Wednesday.
+        assert_eq!(runs("0 0 ? * L *", "2025-01-01T00:00:00Z", 2), ["2025-01-04T00:00:00Z", "2025-01-11T00:00:00Z"]);
+    }
+
+    #[test]
+    fn cron_w_is_the_nearest_weekday_within_the_month() {
+        // 2025-02-01 and 2025-03-01 are Saturdays: Monday the 3rd, not the
+        // Friday before (in the previous month); 2025-04-01 is a Tuesday.
+        assert_eq!(
+            runs("0 0 1W * ? *", "2025-01-15T00:00:00Z", 3),
+            ["2025-02-03T00:00:00Z", "2025-03-03T00:00:00Z", "2025-04-01T00:00:00Z"]
+        );
+        // 2025-03-15 is a Saturday (→ Friday 14th), 2025-06-15 a Sunday (→ Monday 16th).
+        assert_eq!(runs("0 0 15W * ? *", "2025-03-01T00:00:00Z", 1), ["2025-03-14T00:00:00Z"]);
+        assert_eq!(runs("0 0 15W * ? *", "2025-06-01T00:00:00Z", 1), ["2025-06-16T00:00:00Z"]);
+        // 2025-08-31 is a Sunday, the month's last day: Friday the 29th. September
+        // has no 31st (no run); 2025-10-31 is a Friday.
+        assert_eq!(runs("0 0 31W * ? *", "2025-08-01T00:00:00Z", 2), ["2025-08-29T00:00:00Z", "2025-10-31T00:00:00Z"]);
+        // LW: 2025-05-31 is a Saturday (→ 30th), 2025-06-30 a Monday, 2025-08-31 a Sunday (→ 29th).
+        assert_eq!(runs("0 0 LW * ? *", "2025-05-01T00:00:00Z", 2), ["2025-05-30T00:00:00Z", "2025-06-30T00:00:00Z"]);
+        assert_eq!(runs("0 0 LW * ? *", "2025-08-01T00:00:00Z", 1), ["2025-08-29T00:00:00Z"]);
+    }
+
+    #[test]
+    fn cron_refuses_what_it_does_not_support() {
+        for bad in [
+            "0 0 L,15 * ? *",     // L with a list
+            "0 0 1,L * ? *",      //
+            "0 0 L-3 * ? *",      // offsets from L are not AWS syntax
+            "0 0 1-5W * ? *",     // W takes a single day
+            "0 0 W * ? *",        //
+            "0 0 32W * ? *",      //
+            "0 0 1L * ? *",       // nL is for day-of-week
+            "0 0 1#2 * ? *",      // # is for day-of-week
+            "0 0 ? * 8#1 *",      // no eighth day of the week
+            "0 0 ? * 0#1 *",      //
+            "0 0 ? * 1#6 *",      // no sixth Sunday
+            "0 0 ? * 1#0 *",      //
+            "0 0 ? * 2#1,6#3 *",  // one # expression only
+            "0 0 ? * 2#1#2 *",    //
+            "0 0 ? * MON-FRIL *", // nL takes a single day
+            "0 0 ? * 1,L *",      //
+            "0 0 ? * 8L *",       //
+            "0 0 ? * 3W *",       // W is for day-of-month
+            "0 L * * ? *",        // L in hours
+            "L 0 * * ? *",        // L in minutes
+            "0 0 * L ? *",        // L in month
+            "0 0 * * ? L",        // L in year
+            "0 0 * * ? ?",        // ? in year
+            "0 ? * * ? *",        // ? in hours
+            "0 0 ? * ? *",        // both day fields ?
+            "0 0 * * * *",        // both day fields given
+            "0 0 1 * MON *",      //
+            "0 +4 * * ? *",       // a sign on a number
+            "0 0 1/+2 * ? *",     //
+        ] {
+            let err = Cron::parse(bad).err().unwrap_or_else(|| panic!("{bad} was accepted"));
+            assert_eq!(err.code, ErrorCode::InvalidParameterException, "{bad}");
+            assert!(err.message.starts_with("Invalid rotation schedule expression: "), "{bad}: {}", err.message);
+        }
+        // Through RotationRules too.
+        let e = parse(&rules(Some("cron(0 L * * ? *)"), None, None)).unwrap_err();
+        assert!(e.message.contains("hours"), "{}", e.message);
+        let e = parse(&rules(Some("cron(0 0 ? * 8#1 *)"), None, None)).unwrap_err();
+        assert!(e.message.contains("8#1"), "{}", e.message);
     }
 
     #[test]
