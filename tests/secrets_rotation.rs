@@ -570,3 +570,31 @@ fn a_manual_update_counts_as_a_rotation_with_automatically_after_days() {
     .unwrap();
     assert_eq!(next_rotation(&mut sim, &ctx, &arn), before);
 }
+
+/// `L` in day-of-month ("the last day of the month", Secrets Manager's own
+/// example `cron(0 17 L * ? *)`): the virtual clock crossing month ends sees
+/// one rotation on each last day, February's 28th included, and
+/// NextRotationDate always falls in the coming last day.
+#[test]
+fn cron_last_day_of_the_month_rotates_as_the_clock_advances() {
+    let (mut sim, ctx, arn) = setup();
+    sim.register_rotation_function(FN, generic(None));
+    schedule(&mut sim, &ctx, &arn, rules(Some("cron(0 0 L * ? *)"), None, None)).unwrap();
+    // A schedule in days: the window runs from midnight to the end of the day.
+    assert_eq!(next_rotation(&mut sim, &ctx, &arn), "2025-01-31T23:59:59Z");
+    sim.advance_time(30 * DAY); // 2025-01-31T00:00Z: the window opens
+    assert_eq!(rotations(&sim), 1);
+    let d = sim.invoke::<DescribeSecret>(&ctx, SecretIdRequest { secret_id: arn.clone() }).unwrap();
+    assert_eq!(d.last_rotated_date.unwrap().to_iso8601(), "2025-01-31T00:00:00Z");
+    assert_eq!(next_rotation(&mut sim, &ctx, &arn), "2025-02-28T23:59:59Z");
+    sim.advance_time(27 * DAY); // 2025-02-27: not yet
+    assert_eq!(rotations(&sim), 1);
+    sim.advance_time(DAY); // 2025-02-28
+    assert_eq!(rotations(&sim), 2);
+    assert_eq!(next_rotation(&mut sim, &ctx, &arn), "2025-03-31T23:59:59Z");
+    sim.advance_time(62 * DAY); // 2025-05-01: March 31st and April 30th
+    assert_eq!(rotations(&sim), 4);
+    let d = sim.invoke::<DescribeSecret>(&ctx, SecretIdRequest { secret_id: arn.clone() }).unwrap();
+    assert_eq!(d.last_rotated_date.unwrap().to_iso8601(), "2025-04-30T00:00:00Z");
+    assert_eq!(next_rotation(&mut sim, &ctx, &arn), "2025-05-31T23:59:59Z");
+}
