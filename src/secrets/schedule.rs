@@ -23,10 +23,7 @@
 //!   values, `*` included, in both, and so does kmsim; both `?` too);
 //! - day-of-month: `1`–`31` with `*`, lists, ranges, increments (a month
 //!   without the day has no run), or, as the whole field, `L` (the last day
-//!   of the month), `nW` (the weekday, Monday to Friday, nearest day n without
-//!   leaving the month: a Saturday 1st moves to Monday the 3rd, a Sunday last
-//!   day back to the Friday; a month shorter than n has no run), `LW` (the
-//!   month's last weekday);
+//!   of the month);
 //! - day-of-week: `1`–`7` with SUN = 1 (or `SUN`–`SAT`) with `*`, lists,
 //!   ranges, increments, or, as the whole field, `L` (the last day of the
 //!   week, Saturday), `nL` (the month's last day n: `6L`, `FRIL`), `n#k` (the
@@ -35,9 +32,9 @@
 //!
 //! Anything else (`L` or `#` in a list or range, `L-3`, `8#1`, `1#6`, `L` or
 //! `W` outside the day fields, `?` outside them, a sign on a number) is
-//! refused with `InvalidParameterException`. The Secrets Manager user guide
-//! lists `L` and `#` for the day fields; `W`/`LW` follow the cron reference
-//! shared by EventBridge and other AWS services.
+//! refused with `InvalidParameterException`. So is `W` (nearest weekday):
+//! EventBridge's cron has it, but the Secrets Manager user guide lists only
+//! `, - * ? / L` for day-of-month and `# , - * ? / L` for day-of-week.
 
 use super::model::{RotationRules, SecretsState};
 use crate::audit::AuditResource;
@@ -95,10 +92,6 @@ enum MonthDays {
     Set(Vec<bool>),
     /// `L`: the month's last day.
     Last,
-    /// `LW`: the month's last weekday (Monday to Friday).
-    LastWeekday,
-    /// `nW`: the weekday nearest day n without leaving the month.
-    NearestWeekday(i64),
 }
 
 /// The day-of-week field, SUN = 1 … SAT = 7.
@@ -161,7 +154,7 @@ fn field(text: &str, name: &str, min: usize, max: usize, names: &[&str], offset:
     // can blame a stray L or W.
     if names.is_empty() && text.bytes().any(|b| matches!(b.to_ascii_uppercase(), b'L' | b'W')) {
         return Err(invalid(&format!(
-            "`{text}` in the {name} field: L and W are allowed only in day-of-month (L, LW, nW) and L in day-of-week (L, nL)"
+            "`{text}` in the {name} field: L is allowed only in day-of-month (L) and day-of-week (L, nL)"
         )));
     }
     let mut set = vec![false; max + 1];
@@ -196,8 +189,8 @@ fn field(text: &str, name: &str, min: usize, max: usize, names: &[&str], offset:
     Ok(set)
 }
 
-/// The day-of-month field: `?`, `L`, `LW`, `nW`, or a set of days. The special
-/// forms stand alone (`1,L`, `L-2`, `1-5W` are refused).
+/// The day-of-month field: `?`, `L`, or a set of days. `L` stands alone
+/// (`1,L` and `L-2` are refused), and `W` is refused outright.
 fn month_days(text: &str) -> AwsResult<MonthDays> {
     if text == "?" {
         return Ok(MonthDays::Any);
@@ -205,17 +198,13 @@ fn month_days(text: &str) -> AwsResult<MonthDays> {
     if text.eq_ignore_ascii_case("L") {
         return Ok(MonthDays::Last);
     }
-    if text.eq_ignore_ascii_case("LW") {
-        return Ok(MonthDays::LastWeekday);
+    if text.bytes().any(|b| b.eq_ignore_ascii_case(&b'W')) {
+        return Err(invalid(&format!(
+            "`{text}`: W (nearest weekday) is not supported by Secrets Manager rotation schedules; day-of-month takes , - * ? / L"
+        )));
     }
-    if let Some(day) = strip_suffix_ci(text, b'W') {
-        let day = number(day).filter(|d| (1..=31).contains(d)).ok_or_else(|| {
-            invalid(&format!("`{text}`: W takes a single day of the month, 1 to 31 (as in 15W), or L (LW)"))
-        })?;
-        return Ok(MonthDays::NearestWeekday(i64::try_from(day).unwrap_or(1)));
-    }
-    if text.bytes().any(|b| matches!(b.to_ascii_uppercase(), b'L' | b'W')) {
-        return Err(invalid(&format!("`{text}`: L, LW and nW must be the whole day-of-month field")));
+    if text.bytes().any(|b| b.eq_ignore_ascii_case(&b'L')) {
+        return Err(invalid(&format!("`{text}`: L must be the whole day-of-month field")));
     }
     field(text, "day-of-month", 1, 31, &[], 0).map(MonthDays::Set)
 }
@@ -275,32 +264,13 @@ fn days_in_month(year: i64, month: i64) -> i64 {
     }
 }
 
-/// The weekday (Monday to Friday) nearest `day` without leaving the month:
-/// a Saturday moves back to Friday, unless it is the 1st (then on to Monday
-/// the 3rd); a Sunday moves on to Monday, unless it is the month's last day
-/// (then back to Friday). `weekday_of_day` is `day`'s day of the week.
-fn nearest_weekday(day: i64, weekday_of_day: i64, last: i64) -> i64 {
-    match weekday_of_day {
-        7 if day == 1 => 3,
-        7 => day - 1,
-        1 if day == last => day - 2,
-        1 => day + 1,
-        _ => day,
-    }
-}
-
 impl MonthDays {
-    /// Whether day `d` of a month of `last` days matches; `weekday` is its day
-    /// of the week (SUN = 1).
-    fn matches(&self, d: i64, weekday: i64, last: i64) -> bool {
-        // The day of the week of day `n` of the same month.
-        let weekday_of = |n: i64| (weekday - 1 + n - d).rem_euclid(7) + 1;
+    /// Whether day `d` of a month of `last` days matches.
+    fn matches(&self, d: i64, last: i64) -> bool {
         match self {
             MonthDays::Any => true,
             MonthDays::Set(set) => member(set, d),
             MonthDays::Last => d == last,
-            MonthDays::LastWeekday => d == nearest_weekday(last, weekday_of(last), last),
-            MonthDays::NearestWeekday(n) => *n <= last && d == nearest_weekday(*n, weekday_of(*n), last),
         }
     }
 }
@@ -351,7 +321,7 @@ impl Cron {
             let last = days_in_month(y, m);
             let day_ok = member(&self.months, m)
                 && self.years.as_ref().is_none_or(|s| member(s, y))
-                && self.days.matches(d, weekday, last)
+                && self.days.matches(d, last)
                 && self.weekdays.matches(d, weekday, last);
             if !day_ok {
                 continue;
@@ -673,22 +643,11 @@ mod tests {
     }
 
     #[test]
-    fn cron_w_is_the_nearest_weekday_within_the_month() {
-        // 2025-02-01 and 2025-03-01 are Saturdays: Monday the 3rd, not the
-        // Friday before (in the previous month); 2025-04-01 is a Tuesday.
-        assert_eq!(
-            runs("0 0 1W * ? *", "2025-01-15T00:00:00Z", 3),
-            ["2025-02-03T00:00:00Z", "2025-03-03T00:00:00Z", "2025-04-01T00:00:00Z"]
-        );
-        // 2025-03-15 is a Saturday (→ Friday 14th), 2025-06-15 a Sunday (→ Monday 16th).
-        assert_eq!(runs("0 0 15W * ? *", "2025-03-01T00:00:00Z", 1), ["2025-03-14T00:00:00Z"]);
-        assert_eq!(runs("0 0 15W * ? *", "2025-06-01T00:00:00Z", 1), ["2025-06-16T00:00:00Z"]);
-        // 2025-08-31 is a Sunday, the month's last day: Friday the 29th. September
-        // has no 31st (no run); 2025-10-31 is a Friday.
-        assert_eq!(runs("0 0 31W * ? *", "2025-08-01T00:00:00Z", 2), ["2025-08-29T00:00:00Z", "2025-10-31T00:00:00Z"]);
-        // LW: 2025-05-31 is a Saturday (→ 30th), 2025-06-30 a Monday, 2025-08-31 a Sunday (→ 29th).
-        assert_eq!(runs("0 0 LW * ? *", "2025-05-01T00:00:00Z", 2), ["2025-05-30T00:00:00Z", "2025-06-30T00:00:00Z"]);
-        assert_eq!(runs("0 0 LW * ? *", "2025-08-01T00:00:00Z", 1), ["2025-08-29T00:00:00Z"]);
+    fn cron_w_is_refused_as_secrets_manager_documents_no_w() {
+        for expr in ["0 0 1W * ? *", "0 0 LW * ? *", "0 0 15w * ? *"] {
+            let err = Cron::parse(expr).unwrap_err();
+            assert!(err.message.contains("W (nearest weekday) is not supported"), "{expr}: {}", err.message);
+        }
     }
 
     #[test]
