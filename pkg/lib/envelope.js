@@ -340,6 +340,26 @@ function* openFrames(engine, key, plan, input, dst, base) {
 }
 
 /**
+ * The message's content key as `engine` holds it: imported from `inner` (a
+ * hosted encryptor or decryptor) on first use, then kept for the message.
+ */
+function engineContentKey(engine, inner) {
+  let key = null;
+  return {
+    /** The key, imported first if need be (`yield*` it: an async engine's import is awaited). */
+    *get() {
+      if (key === null) key = engine.sync ? engine.importKey(inner.contentKey()) : yield engine.importKey(inner.contentKey());
+      return key;
+    },
+    /** Hands the key back to the engine (which zeroes what it can), if it was imported. */
+    drop() {
+      if (key !== null) engine.dropKey(key);
+      key = null;
+    },
+  };
+}
+
+/**
  * Encryption through a platform engine: Rust (`inner`, a hosted
  * EnvelopeEncryptor) plans batches, the engine seals them.
  */
@@ -349,21 +369,15 @@ function hostedEncryptCore(inner, engine) {
   // More than (MAX - 2) frames' worth could plan MAX + 1 frames (held bytes + the final frame).
   const step = Math.max(1, Math.min(BATCH_BYTES, (MAX_BATCH_FRAMES - 2) * frameLength));
   const queue = new PlainQueue();
-  let key = null;
+  const contentKey = engineContentKey(engine, inner);
   // After a failed batch the message can only be abandoned (its sequence
   // numbers are used up; Rust never re-issues them).
   let failed = false;
   let freed = false;
 
-  function* keyStep() {
-    if (key === null) key = engine.sync ? engine.importKey(inner.contentKey()) : yield engine.importKey(inner.contentKey());
-    return key;
-  }
-
   function release() {
     queue.clear();
-    if (key !== null) engine.dropKey(key);
-    key = null;
+    contentKey.drop();
     if (!freed) inner.free();
     freed = true;
   }
@@ -390,7 +404,7 @@ function hostedEncryptCore(inner, engine) {
       const plan = inner.planSeal(more, finish && taken === data.length);
       out.putHeader(plan.header);
       if (plan.count > 0) {
-        const k = yield* keyStep();
+        const k = yield* contentKey.get();
         const [buf, at] = out.reserve(plan.regionLength);
         yield* sealFrames(engine, k, plan, queue, buf, at);
         if (plan.needsRegion) out.append(inner.absorbSealed(buf.subarray(at, at + plan.regionLength)));
@@ -456,14 +470,9 @@ function hostedDecryptCore(w, inner, materials, engine) {
   let held = [];
   let heldLength = 0;
   let need = 1; // bytes to gather before planning again (Rust says)
-  let key = null;
+  const contentKey = engineContentKey(engine, inner);
   let failed = false;
   let freed = false;
-
-  function* keyStep() {
-    if (key === null) key = engine.sync ? engine.importKey(inner.contentKey()) : yield engine.importKey(inner.contentKey());
-    return key;
-  }
 
   /** Feeds `chunk` (`end`: the input is over, plan whatever is held); batches are opened into `out`. */
   function* open(chunk, out, end = false) {
@@ -495,7 +504,7 @@ function hostedDecryptCore(w, inner, materials, engine) {
       const window = input.subarray(0, Math.max(WINDOW_BYTES, need));
       const plan = w.envelopeDecryptPlan(inner, materials, window);
       if (plan.count > 0) {
-        const k = yield* keyStep();
+        const k = yield* contentKey.get();
         const [buf, at] = out.reserve(plan.plaintextLength);
         try {
           yield* openFrames(engine, k, plan, window, buf, at);
@@ -520,8 +529,7 @@ function hostedDecryptCore(w, inner, materials, engine) {
   const release = () => {
     for (const h of held) h.fill(0);
     held = [];
-    if (key !== null) engine.dropKey(key);
-    key = null;
+    contentKey.drop();
     if (!freed) inner.free();
     freed = true;
   };

@@ -15,6 +15,7 @@ mod access_keys;
 mod directory;
 mod groups;
 mod input;
+mod new_principal;
 mod policies;
 mod roles;
 mod service_roles;

@@ -4,6 +4,7 @@ use super::input::{
     authorize_iam, boundary_output, check_policy_arn, entity_name, entity_path, length, no_such, number, seconds,
     tag_output, world_tags, BoundaryOutput, TagInput,
 };
+use super::new_principal::{admit_new_principal, PrincipalKind};
 use super::query_operation;
 use crate::error::{AwsError, AwsResult, ErrorCode};
 use crate::policy::{PolicyKind, Role};
@@ -137,23 +138,16 @@ fn create_role(
     role.max_session_duration = max_session;
     role.permissions_boundary = req.permissions_boundary.clone();
     let arn = role.arn();
-    authorize_iam(sim, ctx, "iam:CreateRole", &arn, &req.tags)?;
-    if sim.iam.roles.iter().any(|r| r.account == account && r.name.eq_ignore_ascii_case(&req.role_name)) {
-        return Err(AwsError::new(
-            ErrorCode::EntityAlreadyExists,
-            format!("Role with name {} already exists.", req.role_name),
-        ));
-    }
-    if let Some(boundary) = &req.permissions_boundary {
-        if !sim.iam.ensure_aws_managed(boundary) {
-            return Err(AwsError::new(
-                ErrorCode::NoSuchEntity,
-                format!("Scope ARN: {boundary} does not exist or is not attachable."),
-            ));
-        }
-    }
-    audit.resource(&arn, &account, "AWS::IAM::Role");
-    sim.identity.created.insert(arn.clone(), sim.now());
+    admit_new_principal(
+        sim,
+        ctx,
+        PrincipalKind::Role,
+        &req.role_name,
+        &arn,
+        &req.tags,
+        req.permissions_boundary.as_deref(),
+        audit,
+    )?;
     if let Some(description) = req.description {
         sim.identity.descriptions.insert(arn, description);
     }

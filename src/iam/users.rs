@@ -4,6 +4,7 @@ use super::input::{
     authorize_iam, boundary_output, check_policy_arn, entity_name, entity_path, no_such, seconds, tag_output,
     world_tags, BoundaryOutput, TagInput,
 };
+use super::new_principal::{admit_new_principal, PrincipalKind};
 use super::query_operation;
 use crate::error::{AwsError, AwsResult, ErrorCode};
 use crate::policy::User;
@@ -94,24 +95,16 @@ fn create_user(
     user.tags = tags;
     user.permissions_boundary = req.permissions_boundary.clone();
     let arn = user.arn();
-    authorize_iam(sim, ctx, "iam:CreateUser", &arn, &req.tags)?;
-    // IAM user names are unique per account, case-insensitively.
-    if sim.iam.users.iter().any(|u| u.account == account && u.name.eq_ignore_ascii_case(&req.user_name)) {
-        return Err(AwsError::new(
-            ErrorCode::EntityAlreadyExists,
-            format!("User with name {} already exists.", req.user_name),
-        ));
-    }
-    if let Some(boundary) = &req.permissions_boundary {
-        if !sim.iam.ensure_aws_managed(boundary) {
-            return Err(AwsError::new(
-                ErrorCode::NoSuchEntity,
-                format!("Scope ARN: {boundary} does not exist or is not attachable."),
-            ));
-        }
-    }
-    audit.resource(&arn, &account, "AWS::IAM::User");
-    sim.identity.created.insert(arn, sim.now());
+    admit_new_principal(
+        sim,
+        ctx,
+        PrincipalKind::User,
+        &req.user_name,
+        &arn,
+        &req.tags,
+        req.permissions_boundary.as_deref(),
+        audit,
+    )?;
     sim.iam.upsert_user(user.clone());
     sim.iam_changed();
     Ok(UserResponse { user: user_output(sim, &user) })

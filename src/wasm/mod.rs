@@ -5,6 +5,7 @@
 //! Requests cross as JSON text (AWS JSON 1.1 shapes) except on the hot KMS
 //! paths ([`hot`]), which exchange bytes through a buffer in wasm memory.
 
+mod caller;
 mod envelope;
 mod hot;
 
@@ -13,6 +14,7 @@ use crate::error::AwsError;
 use crate::protocol::{HttpRequest, ProtocolOptions};
 use crate::simulator::{Simulator, SimulatorConfig};
 use crate::world::{CallContext, Caller};
+use caller::{checked_region, CallerOptions};
 use js_sys::{Object, Reflect, Uint8Array};
 use std::collections::BTreeMap;
 use wasm_bindgen::prelude::*;
@@ -109,33 +111,15 @@ impl WasmSimulator {
     /// Unknown fields are refused: a misspelt `principal` must not silently mean the root.
     #[wasm_bindgen(js_name = registerContext)]
     pub fn register_context(&mut self, context_json: &str) -> Result<u32, JsValue> {
-        #[derive(serde::Deserialize)]
-        #[serde(rename_all = "camelCase", deny_unknown_fields)]
-        struct Simple {
-            principal: Option<String>,
-            account: Option<String>,
-            region: Option<String>,
-            source_ip: Option<String>,
-            secure_transport: Option<bool>,
-            mfa_present: Option<bool>,
-        }
-        let simple: Simple = serde_json::from_str(context_json).map_err(|e| invalid(format!("invalid caller: {e}")))?;
-        let caller = match (&simple.principal, &simple.account) {
-            (Some(arn), _) => {
-                Caller::from_arn(arn).ok_or_else(|| invalid(format!("'{arn}' is not an IAM or STS principal ARN")))?
-            }
-            (None, Some(account)) if crate::world::is_account_id(account) => Caller::account_root(account),
-            (None, Some(account)) => return Err(invalid(format!("'{account}' is not a 12-digit account id"))),
-            (None, None) => Caller::default_root(),
-        };
-        let region = simple.region.unwrap_or_else(|| crate::world::DEFAULT_REGION.to_string());
-        if !crate::world::is_region_name(&region) {
-            return Err(invalid(format!("'{region}' is not a region name")));
-        }
+        let options: CallerOptions =
+            serde_json::from_str(context_json).map_err(|e| invalid(format!("invalid caller: {e}")))?;
+        let caller = options.named_caller().map_err(invalid)?.unwrap_or_else(Caller::default_root);
+        let region = checked_region(options.region.unwrap_or_else(|| crate::world::DEFAULT_REGION.to_string()))
+            .map_err(invalid)?;
         let mut ctx = CallContext::new(caller, &region);
-        ctx.source_ip = simple.source_ip;
-        ctx.secure_transport = simple.secure_transport.unwrap_or(true);
-        ctx.mfa_present = simple.mfa_present;
+        ctx.source_ip = options.source_ip;
+        ctx.secure_transport = options.secure_transport.unwrap_or(true);
+        ctx.mfa_present = options.mfa_present;
         self.contexts.push(ctx);
         u32::try_from(self.contexts.len() - 1).map_err(|_| invalid("too many callers"))
     }

@@ -3,10 +3,11 @@
 //! and authorize batches of requests (outcome only).
 //! Requests and explanations cross as JSON text; batch outcomes as bytes.
 
+use super::caller::{checked_region, CallerOptions};
 use super::{invalid, to_js_error, WasmSimulator};
 use crate::policy::{ContextValue, Outcome, PolicyKind, SimulationRequest};
 use crate::simulator::Simulator;
-use crate::world::{CallContext, Caller};
+use crate::world::CallContext;
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 
@@ -21,15 +22,12 @@ struct ExplainInput {
 
 /// Who makes one batch request, as changes to the simulator view's caller:
 /// `principal` or `account` replaces the caller, the rest replace one fact each.
+/// The options `registerContext` takes, plus `viaService`; nothing else.
 #[derive(Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct CallerInput {
-    principal: Option<String>,
-    account: Option<String>,
-    region: Option<String>,
-    source_ip: Option<String>,
-    secure_transport: Option<bool>,
-    mfa_present: Option<bool>,
+    #[serde(flatten)]
+    options: CallerOptions,
     via_service: Option<String>,
 }
 
@@ -37,33 +35,23 @@ impl CallerInput {
     /// `base` with these changes, validated as `registerContext` validates callers.
     fn apply(self, base: &CallContext) -> Result<CallContext, String> {
         let mut ctx = base.clone();
-        match (self.principal, self.account) {
-            (Some(arn), _) => {
-                ctx.caller =
-                    Caller::from_arn(&arn).ok_or_else(|| format!("'{arn}' is not an IAM or STS principal ARN"))?;
-            }
-            (None, Some(account)) if crate::world::is_account_id(&account) => {
-                ctx.caller = Caller::account_root(&account)
-            }
-            (None, Some(account)) => return Err(format!("'{account}' is not a 12-digit account id")),
-            (None, None) => {}
+        let CallerInput { options, via_service } = self;
+        if let Some(caller) = options.named_caller()? {
+            ctx.caller = caller;
         }
-        if let Some(region) = self.region {
-            if !crate::world::is_region_name(&region) {
-                return Err(format!("'{region}' is not a region name"));
-            }
-            ctx.region = region;
+        if let Some(region) = options.region {
+            ctx.region = checked_region(region)?;
         }
-        if self.source_ip.is_some() {
-            ctx.source_ip = self.source_ip;
+        if options.source_ip.is_some() {
+            ctx.source_ip = options.source_ip;
         }
-        if let Some(secure) = self.secure_transport {
+        if let Some(secure) = options.secure_transport {
             ctx.secure_transport = secure;
         }
-        if self.mfa_present.is_some() {
-            ctx.mfa_present = self.mfa_present;
+        if options.mfa_present.is_some() {
+            ctx.mfa_present = options.mfa_present;
         }
-        if let Some(via) = self.via_service {
+        if let Some(via) = via_service {
             if via.is_empty() {
                 return Err("viaService must not be empty".into());
             }
