@@ -540,53 +540,45 @@ function hostedDecryptCore(w, inner, materials, engine) {
     inner.finish();
   }
 
+  /**
+   * Runs `steps` (a generator filling `out`) on the engine and returns
+   * `result()`; a failure wipes what `out` holds. `last`: the message ends
+   * here, so the key is released either way.
+   */
+  function drive(steps, out, result, last) {
+    const run = function* () {
+      try {
+        yield* steps;
+        return result();
+      } catch (err) {
+        out.wipe();
+        throw err;
+      } finally {
+        if (last) release();
+      }
+    };
+    return engine.sync ? runSync(run()) : runAsync(run());
+  }
+
   return {
     sync: engine.sync,
     /** One whole message: nothing is returned unless all of it verified. */
     oneShot(message) {
       const out = new Fixed(message.length); // plaintext is shorter than the message
-      const run = function* () {
-        try {
-          yield* open(message, out, true);
-          inner.finish();
-          return { plaintext: out.result(), messageHeader: inner.messageHeader() };
-        } catch (err) {
-          out.wipe();
-          throw err;
-        } finally {
-          release();
-        }
+      const whole = () => {
+        inner.finish();
+        return { plaintext: out.result(), messageHeader: inner.messageHeader() };
       };
-      return engine.sync ? runSync(run()) : runAsync(run());
+      return drive(open(message, out, true), out, whole, true);
     },
     update(chunk) {
       const out = new Pieces();
-      const run = function* () {
-        try {
-          yield* open(chunk, out);
-          return out.result();
-        } catch (err) {
-          out.wipe();
-          throw err;
-        }
-      };
-      return engine.sync ? runSync(run()) : runAsync(run());
+      return drive(open(chunk, out), out, () => out.result(), false);
     },
     /** Ends the input; returns the plaintext of frames only planned now (released once the whole message checked out). */
     finish() {
       const out = new Pieces();
-      const run = function* () {
-        try {
-          yield* end(out);
-          return out.result();
-        } catch (err) {
-          out.wipe();
-          throw err;
-        } finally {
-          release();
-        }
-      };
-      return engine.sync ? runSync(run()) : runAsync(run());
+      return drive(end(out), out, () => out.result(), true);
     },
     messageHeader: () => inner.messageHeader(),
     abort: release,
