@@ -628,18 +628,9 @@ impl WasmSimulator {
             DecryptState::Running(mut d) => d.update(chunk).map(|out| (DecryptState::Running(d), out)),
             DecryptState::Pending(mut buf) => {
                 buf.extend_from_slice(chunk);
-                let mut options = decryptor.options.clone();
-                options.now = self.sim.now();
-                let contexts = &self.contexts;
-                let shared = SharedSimulator::new(&mut self.sim);
-                with_source(materials, &shared, contexts, |source| {
-                    let mut d = Decryptor::new(source, options);
-                    let out = d.update(&buf)?;
-                    Ok(match d.detach() {
-                        Ok(running) => (DecryptState::Running(Box::new(running)), out),
-                        // Header still incomplete: nothing was consumed; keep the input.
-                        Err(_) => (DecryptState::Pending(buf), out),
-                    })
+                self.first_decrypt_step(&decryptor.options, materials, |d| d.update(&buf)).map(|(running, out)| {
+                    // Header still incomplete: nothing was consumed; keep the input.
+                    (running.map_or(DecryptState::Pending(buf), DecryptState::Running), out)
                 })
             }
             DecryptState::Poisoned => Err(AwsError::invalid_ciphertext()),
@@ -672,19 +663,12 @@ impl WasmSimulator {
         let result = match std::mem::replace(&mut decryptor.state, DecryptState::Poisoned) {
             DecryptState::Running(mut d) => d.plan_open(input).map(|batch| (DecryptState::Running(d), batch)),
             DecryptState::Pending(_) => {
-                let mut options = decryptor.options.clone();
-                options.now = self.sim.now();
-                let contexts = &self.contexts;
-                let shared = SharedSimulator::new(&mut self.sim);
-                with_source(materials, &shared, contexts, |source| {
-                    let mut d = Decryptor::new(source, options);
-                    let batch = d.plan_open(input)?;
-                    Ok(match d.detach() {
-                        Ok(running) => (DecryptState::Running(Box::new(running)), batch),
+                self.first_decrypt_step(&decryptor.options, materials, |d| d.plan_open(input)).map(
+                    |(running, batch)| {
                         // Header still incomplete: JS keeps the input and sends it again.
-                        Err(_) => (DecryptState::Pending(Vec::new()), batch),
-                    })
-                })
+                        (running.map_or(DecryptState::Pending(Vec::new()), DecryptState::Running), batch)
+                    },
+                )
             }
             DecryptState::Poisoned => Err(AwsError::invalid_ciphertext()),
         };
@@ -697,6 +681,28 @@ impl WasmSimulator {
         set(&out, "need", &JsValue::from(batch.need as f64));
         set(&out, "plaintextLength", &JsValue::from(batch.plaintext_len() as f64));
         Ok(out)
+    }
+}
+
+impl WasmSimulator {
+    /// Runs `step` on a new decryptor for a message whose header has not been
+    /// read in full yet; returns the decryptor, detached, once the header is
+    /// complete (`None` while it is not), and what the step produced.
+    fn first_decrypt_step<T>(
+        &mut self,
+        options: &DecryptOptions,
+        materials: &mut EnvelopeMaterials,
+        step: impl FnOnce(&mut Decryptor<'_>) -> AwsResult<T>,
+    ) -> AwsResult<(Option<Box<Decryptor<'static>>>, T)> {
+        let mut options = options.clone();
+        options.now = self.sim.now();
+        let contexts = &self.contexts;
+        let shared = SharedSimulator::new(&mut self.sim);
+        with_source(materials, &shared, contexts, |source| {
+            let mut d = Decryptor::new(source, options);
+            let out = step(&mut d)?;
+            Ok((d.detach().ok().map(Box::new), out))
+        })
     }
 }
 
