@@ -6,48 +6,13 @@ import assert from 'node:assert/strict';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { createSimulator } from '../../pkg/node.js';
+import { chunks, concat, pattern, pipe } from './support/bytes.mjs';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc');
 
 const wrappingKey = () => new Uint8Array(32).fill(7);
 const context = { purpose: 'test', tenant: 'a' };
-
-function pattern(n, seed = 1) {
-  const out = new Uint8Array(n);
-  for (let i = 0; i < n; i++) out[i] = (i * 31 + seed) & 0xff;
-  return out;
-}
-
-async function pipe(readableChunks, transform) {
-  const readable = new ReadableStream({
-    start(controller) {
-      for (const c of readableChunks) controller.enqueue(c);
-      controller.close();
-    },
-  });
-  const parts = [];
-  const reader = readable.pipeThrough(transform).getReader();
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    parts.push(value);
-  }
-  return concat(parts);
-}
-
-function concat(parts) {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) { out.set(p, at); at += p.length; }
-  return out;
-}
-
-function chunks(data, size) {
-  const out = [];
-  for (let i = 0; i < data.length; i += size) out.push(data.subarray(i, i + size));
-  return out;
-}
 
 test('the Node entry uses node:crypto as its platform cipher', () => {
   const sim = createSimulator({ seed: 'env-0' });

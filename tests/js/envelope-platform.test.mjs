@@ -6,45 +6,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSimulator } from '../../pkg/node.js';
 import { nodeFrameCipher } from '../../pkg/lib/node-platform.js';
+import { chunks, concat, pattern, pipe } from './support/bytes.mjs';
 
 const wrappingKey = () => new Uint8Array(32).fill(7);
 const context = { purpose: 'test', tenant: 'a' };
-
-function pattern(n, seed = 1) {
-  const out = new Uint8Array(n);
-  for (let i = 0; i < n; i++) out[i] = (i * 31 + seed) & 0xff;
-  return out;
-}
-
-function concat(parts) {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) { out.set(p, at); at += p.length; }
-  return out;
-}
-
-function chunks(data, size) {
-  const out = [];
-  for (let i = 0; i < data.length; i += size) out.push(data.subarray(i, i + size));
-  return out;
-}
-
-async function pipe(parts, transform) {
-  const readable = new ReadableStream({
-    start(controller) {
-      for (const c of parts) controller.enqueue(c);
-      controller.close();
-    },
-  });
-  const out = [];
-  const reader = readable.pipeThrough(transform).getReader();
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    out.push(value);
-  }
-  return concat(out);
-}
 
 /** Counts crypto.subtle encrypt / decrypt calls while `fn` runs (proves the WebCrypto path ran). */
 async function countingSubtle(fn) {
